@@ -1,0 +1,518 @@
+//! The subcommands. Both `helpdesk-sim` (with the app) and the lean `helpdesk-sim-cli` parse [`Cmd`]
+//! and call [`run`], so a supervisor's CI gets the same lint and solver without building a game engine.
+
+mod bench;
+mod play;
+mod scaffold;
+
+pub use play::play;
+pub use scaffold::{scaffold, template};
+
+use crate::coverage;
+use crate::diag::Diagnostic;
+use crate::library;
+use crate::objectives::Catalogue;
+use crate::scenario::{self, Compiled};
+use crate::solver;
+use clap::{Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Where the bundled library lives, relative to the working directory.
+pub const DEFAULT_SCENARIOS: &str = "scenarios";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Cmd {
+    /// Check scenario files and report every error with file, line:column and a hint.
+    Lint {
+        /// Files or folders (default: the bundled `scenarios/`).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Re-check whenever a file changes (Ctrl-C to stop).
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Prove each variant winnable and show its best score and path.
+    Solve {
+        /// A scenario file, or the id of a scenario in `scenarios/`.
+        file: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Print the best paths as a `walkthroughs:` block to paste into the file.
+        #[arg(long)]
+        walkthrough: bool,
+    },
+    /// Work a ticket in the terminal with numbered choices read from standard input.
+    Play {
+        /// A scenario file, or the id of a scenario in `scenarios/`.
+        file: String,
+        /// The replay code: the same seed and choices give the same session.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Force a variant by id instead of letting the seed pick.
+        #[arg(long)]
+        variant: Option<String>,
+        /// Record the attempt for this trainee.
+        #[arg(long)]
+        trainee: Option<String>,
+        /// Where trainee records live (default: the user's data folder).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// Check scenarios against the quality bar: expert walkthroughs ≥ 90 %, careless play ≤ 50 %,
+    /// random play median ≤ 35 %, every variant winnable.
+    Check {
+        /// Files or folders (default: the bundled `scenarios/`).
+        paths: Vec<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Score distribution of random play over many seeds.
+    Stats {
+        file: String,
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// The objective × scenario matrix and the gaps in it.
+    Coverage {
+        paths: Vec<PathBuf>,
+        /// Exit non-zero on any gap.
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write a new scenario file that lints clean and can be won.
+    New {
+        /// The scenario id, e.g. `net-proxy-settings`.
+        id: String,
+        /// Folder to write into.
+        #[arg(long, default_value = DEFAULT_SCENARIOS)]
+        out: PathBuf,
+    },
+    /// Measure loading, solving and engine speed on this machine.
+    Bench {
+        paths: Vec<PathBuf>,
+        /// How many files the loading benchmark reads.
+        #[arg(long, default_value_t = 1000)]
+        files: usize,
+    },
+}
+
+fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_SCENARIOS)]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Finds a scenario by path, or by id in the bundled library.
+pub fn resolve(arg: &str, cat: &Catalogue) -> Result<Arc<Compiled>, Vec<Diagnostic>> {
+    let p = Path::new(arg);
+    if p.exists() {
+        return scenario::load_file(p, cat).map(Arc::new);
+    }
+    let lib = library::load(&[PathBuf::from(DEFAULT_SCENARIOS)], cat);
+    match lib.get(arg) {
+        Some(s) => Ok(s.clone()),
+        None => Err(vec![
+            Diagnostic::new(
+                p,
+                "no such file, and no scenario with that id in scenarios/",
+            )
+            .hint("give a path to a .ron file or a scenario id"),
+        ]),
+    }
+}
+
+fn print_diags(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+/// Runs a subcommand and returns the process exit code.
+pub fn run(cmd: Cmd) -> ExitCode {
+    let cat = Catalogue::bundled();
+    match cmd {
+        Cmd::Lint {
+            paths,
+            format,
+            watch,
+        } => {
+            let paths = default_paths(&paths);
+            if watch {
+                watch_lint(&paths, format, &cat)
+            } else {
+                lint(&paths, format, &cat)
+            }
+        }
+        Cmd::Solve {
+            file,
+            seed,
+            format,
+            walkthrough,
+        } => {
+            let sc = match resolve(&file, &cat) {
+                Ok(s) => s,
+                Err(d) => {
+                    print_diags(&d);
+                    return ExitCode::from(2);
+                }
+            };
+            let r = solver::solve(&sc, seed);
+            if format == Format::Json {
+                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+            } else if walkthrough {
+                println!("    walkthroughs: {{");
+                for v in &r.variants {
+                    let keys: Vec<String> = v
+                        .best_path
+                        .iter()
+                        .filter(|k| !k.starts_with("reply:"))
+                        .map(|k| format!("\"{k}\""))
+                        .collect();
+                    println!("        \"{}\": [{}],", v.variant, keys.join(", "));
+                }
+                println!("    }},");
+            } else {
+                print!("{}", render_solve(&r));
+            }
+            if r.all_winnable() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Cmd::Play {
+            file,
+            seed,
+            variant,
+            trainee,
+            data_dir,
+        } => {
+            let sc = match resolve(&file, &cat) {
+                Ok(s) => s,
+                Err(d) => {
+                    print_diags(&d);
+                    return ExitCode::from(2);
+                }
+            };
+            let variant = match variant.as_deref().map(|v| sc.variant(v).ok_or(v)) {
+                Some(Err(v)) => {
+                    eprintln!("error: scenario {} has no variant `{v}`", sc.id());
+                    return ExitCode::from(2);
+                }
+                Some(Ok(i)) => Some(i),
+                None => None,
+            };
+            let seed = seed.unwrap_or_else(fresh_seed);
+            let stdin = std::io::stdin();
+            let mut out = std::io::stdout();
+            let session = play(sc, seed, variant, &mut stdin.lock(), &mut out);
+            let report = crate::scoring::report(&session);
+            let _ = write!(out, "{}", crate::scoring::render_text(&report));
+            if let Some(name) = trainee {
+                let _ = writeln!(
+                    out,
+                    "\n(trainee {name}; records are kept under {})",
+                    data_dir.map_or("the default data folder".into(), |d| d
+                        .display()
+                        .to_string())
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Cmd::Stats {
+            file,
+            runs,
+            seed,
+            format,
+        } => {
+            let sc = match resolve(&file, &cat) {
+                Ok(s) => s,
+                Err(d) => {
+                    print_diags(&d);
+                    return ExitCode::from(2);
+                }
+            };
+            let s = solver::stats(&sc, runs.max(1), seed);
+            if format == Format::Json {
+                println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
+            } else {
+                println!("{}: {} random runs", sc.id(), s.runs);
+                println!(
+                    "  median {:.1} %  mean {:.1} %  p10 {:.1} %  p90 {:.1} %  min {:.1} %  max {:.1} %",
+                    s.median, s.mean, s.p10, s.p90, s.min, s.max
+                );
+                for (o, n) in &s.outcomes {
+                    println!("  {o:<26} {n}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Cmd::Check { paths, seed } => {
+            let lib = library::load(&default_paths(&paths), &cat);
+            for (_, d) in &lib.errors {
+                print_diags(d);
+            }
+            let mut failed = lib.errors.len();
+            for sc in &lib.scenarios {
+                let bar = crate::quality::check(sc, seed);
+                let vs: Vec<String> = bar
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        format!(
+                            "{}: expert {} careless {:.0}% ({} states)",
+                            v.variant,
+                            v.expert.map_or("—".into(), |e| format!("{e:.0}%")),
+                            v.careless,
+                            v.states
+                        )
+                    })
+                    .collect();
+                println!(
+                    "{} {}  random median {:.0}%  {}",
+                    if bar.passes() { "PASS" } else { "FAIL" },
+                    sc.id(),
+                    bar.random_median,
+                    vs.join("; ")
+                );
+                for p in &bar.problems {
+                    println!("    - {p}");
+                }
+                failed += usize::from(!bar.passes());
+            }
+            println!(
+                "{} scenario(s) checked, {failed} failing",
+                lib.scenarios.len() + lib.errors.len()
+            );
+            if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Cmd::Coverage {
+            paths,
+            strict,
+            format,
+        } => {
+            let lib = library::load(&default_paths(&paths), &cat);
+            for (_, d) in &lib.errors {
+                print_diags(d);
+            }
+            let c = coverage::coverage(&lib.scenarios, &cat);
+            if format == Format::Json {
+                println!("{}", serde_json::to_string_pretty(&c).unwrap_or_default());
+            } else {
+                print!("{}", render_coverage(&c, lib.scenarios.len()));
+            }
+            if strict && (!c.gaps.is_empty() || !lib.errors.is_empty()) {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Cmd::New { id, out } => match scaffold(&id, &out, &cat) {
+            Ok(path) => {
+                println!("wrote {}", path.display());
+                println!(
+                    "next: edit it, then `helpdesk-sim lint {0}` and `helpdesk-sim solve {0}`",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Cmd::Bench { paths, files } => bench::run(&default_paths(&paths), files, &cat),
+    }
+}
+
+/// A seed from the clock, for sessions the user did not give one.
+pub fn fresh_seed() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(7, |d| d.as_nanos() as u64 % 1_000_000)
+}
+
+fn lint(paths: &[PathBuf], format: Format, cat: &Catalogue) -> ExitCode {
+    let files = library::scenario_files(paths);
+    let lib = library::load(paths, cat);
+    let diags: Vec<&Diagnostic> = lib.errors.iter().flat_map(|(_, d)| d).collect();
+    if format == Format::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&diags).unwrap_or_default()
+        );
+    } else {
+        for d in &diags {
+            println!("{d}");
+        }
+        println!(
+            "{} file(s) checked: {} clean, {} error(s) in {} file(s)",
+            files.len(),
+            lib.scenarios.len(),
+            diags.len(),
+            lib.errors.len()
+        );
+    }
+    if files.is_empty() {
+        eprintln!(
+            "error: no scenario files found under {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return ExitCode::FAILURE;
+    }
+    if diags.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn watch_lint(paths: &[PathBuf], format: Format, cat: &Catalogue) -> ExitCode {
+    let stamp = |paths: &[PathBuf]| -> Vec<(PathBuf, Option<SystemTime>)> {
+        library::scenario_files(paths)
+            .into_iter()
+            .map(|f| {
+                let m = std::fs::metadata(&f).and_then(|m| m.modified()).ok();
+                (f, m)
+            })
+            .collect()
+    };
+    let mut last = stamp(paths);
+    let _ = lint(paths, format, cat);
+    println!("watching for changes (Ctrl-C to stop)…");
+    loop {
+        std::thread::sleep(Duration::from_millis(400));
+        let now = stamp(paths);
+        if now != last {
+            last = now;
+            println!("\n--- change seen; linting again ---");
+            let _ = lint(paths, format, cat);
+        }
+    }
+}
+
+/// The solver's findings as text.
+pub fn render_solve(r: &solver::SolveReport) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(o, "{} (seed {})", r.scenario, r.seed);
+    for v in &r.variants {
+        let _ = writeln!(
+            o,
+            "\nvariant {}: {}  max score {}  ({} states{})",
+            v.variant,
+            if v.winnable {
+                "winnable"
+            } else {
+                "NOT WINNABLE"
+            },
+            v.max_score,
+            v.states,
+            if v.complete {
+                ""
+            } else {
+                ", search incomplete"
+            }
+        );
+        if let Some(out) = v.outcome {
+            let _ = writeln!(o, "  best path ends: {}", out.label());
+        }
+        for (i, (k, l)) in v.best_path.iter().zip(&v.best_path_labels).enumerate() {
+            let _ = writeln!(o, "  {:>2}. {l}  [{k}]", i + 1);
+        }
+        let _ = writeln!(o, "  dead ends: {}", v.dead_ends);
+        for ex in &v.dead_end_examples {
+            let _ = writeln!(o, "    e.g. {}", ex.join(" → "));
+        }
+    }
+    if r.unreachable.is_empty() {
+        let _ = writeln!(o, "\nall content is reachable");
+    } else {
+        let _ = writeln!(o, "\nunreachable: {}", r.unreachable.join(", "));
+    }
+    o
+}
+
+fn render_coverage(c: &coverage::Coverage, n: usize) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(o, "{n} scenario(s)\n");
+    let _ = writeln!(
+        o,
+        "{:<10} {:>3}  {:<58} scenarios",
+        "objective", "n", "topic"
+    );
+    for r in &c.rows {
+        let title: String = r.title.chars().take(58).collect();
+        let _ = writeln!(
+            o,
+            "{:<10} {:>3}  {:<58} {}",
+            r.objective,
+            r.scenarios.len(),
+            title,
+            r.scenarios.join(" ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nescalating is right in {} scenario(s), wrong in {}",
+        c.escalate_scenarios, c.no_escalate_scenarios
+    );
+    let _ = writeln!(
+        o,
+        "ticket mix: {}",
+        c.mix
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        o,
+        "channels: {}",
+        c.channels
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if c.gaps.is_empty() {
+        let _ = writeln!(o, "\nno gaps");
+    } else {
+        let _ = writeln!(o, "\ngaps:");
+        for g in &c.gaps {
+            let _ = writeln!(o, "  - {g}");
+        }
+    }
+    o
+}

@@ -1,0 +1,240 @@
+//! `play`: a ticket in the terminal. Every choice is a number on its own line, so a file of numbers
+//! replays a session exactly; the session ends cleanly when the input does.
+
+use crate::engine::{Command, Event, Handoff, Session, TicketNotes};
+use crate::scenario::{Compiled, Idx, Step, Team, TicketCategory};
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+/// Plays a session reading choices from `input` and writing the transcript to `out`.
+pub fn play(
+    sc: Arc<Compiled>,
+    seed: u64,
+    variant: Option<usize>,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Session {
+    let mut s = Session::with_variant(sc, seed, variant);
+    let d = &s.world.draw;
+    let src = &s.scenario().src;
+    let _ = writeln!(
+        out,
+        "Ticket {} — {} ({:?}, SLA {} min)",
+        d.ticket, src.title, src.channel, src.sla_minutes
+    );
+    let _ = writeln!(
+        out,
+        "Caller: {}, {}   Replay code: seed {seed}",
+        d.caller, d.role
+    );
+    let _ = writeln!(out, "{}\n", s.world.render_with(&src.summary, None));
+    print_events(&s, &s.log[0].events.clone(), out);
+    while !s.is_over() {
+        let menu = menu(&s);
+        let _ = writeln!(out);
+        for (i, (label, _)) in menu.iter().enumerate() {
+            let _ = writeln!(out, "  {:>2}) {label}", i + 1);
+        }
+        let _ = write!(out, "choice> ");
+        let _ = out.flush();
+        let Some(line) = read_line(input) else {
+            let _ = writeln!(out, "\ninput ended: the ticket is left as it is");
+            break;
+        };
+        let Some(choice) = line
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| menu.get(i))
+        else {
+            let _ = writeln!(out, "type the number of a choice (1–{})", menu.len());
+            continue;
+        };
+        let cmd = match &choice.1 {
+            Pick::Cmd(c) => c.clone(),
+            Pick::Document => match ask_notes(&s, input, out) {
+                Some(n) => Command::Document(n),
+                None => break,
+            },
+            Pick::Escalate => match ask_handoff(&s, input, out) {
+                Some(h) => Command::Escalate(h),
+                None => break,
+            },
+        };
+        match s.apply(cmd) {
+            Ok(events) => {
+                let events = events.to_vec();
+                print_events(&s, &events, out);
+            }
+            Err(e) => {
+                let _ = writeln!(out, "not now: {e}");
+            }
+        }
+    }
+    s
+}
+
+enum Pick {
+    Cmd(Command),
+    Document,
+    Escalate,
+}
+
+fn menu(s: &Session) -> Vec<(String, Pick)> {
+    let mut m = Vec::new();
+    let cmds = s.commands();
+    if s.state.current_moment().is_some() {
+        for c in cmds {
+            m.push((s.describe(&c), Pick::Cmd(c)));
+        }
+        return m;
+    }
+    for step in Step::ALL {
+        for c in &cmds {
+            if let Command::Act(a) = c
+                && s.scenario().actions[*a as usize].step == step
+            {
+                m.push((
+                    format!("[{}] {}", short(step), s.describe(c)),
+                    Pick::Cmd(c.clone()),
+                ));
+            }
+        }
+    }
+    for c in &cmds {
+        if let Command::Theorise(_) = c {
+            m.push((format!("[theory] {}", s.describe(c)), Pick::Cmd(c.clone())));
+        }
+    }
+    if cmds.iter().any(|c| matches!(c, Command::Document(_))) {
+        m.push(("Document the ticket…".into(), Pick::Document));
+    }
+    m.push(("Escalate…".into(), Pick::Escalate));
+    m.push(("Close the ticket".into(), Pick::Cmd(Command::Close)));
+    m
+}
+
+fn short(step: Step) -> &'static str {
+    match step {
+        Step::Identify => "identify",
+        Step::Theory => "theory",
+        Step::Test => "test",
+        Step::Fix => "fix",
+        Step::Verify => "verify",
+        Step::Document => "document",
+    }
+}
+
+fn read_line(input: &mut dyn BufRead) -> Option<String> {
+    let mut line = String::new();
+    match input.read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+    }
+}
+
+fn known_clues(s: &Session) -> Vec<Idx> {
+    (0..s.scenario().clue_ids.len() as Idx)
+        .filter(|k| s.state.knows(*k))
+        .collect()
+}
+
+fn pick_clues(
+    s: &Session,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    what: &str,
+) -> Option<Vec<Idx>> {
+    let known = known_clues(s);
+    if known.is_empty() {
+        let _ = writeln!(out, "(no findings yet to include)");
+        return Some(Vec::new());
+    }
+    let _ = writeln!(out, "{what} (numbers separated by commas, blank for none):");
+    for (i, k) in known.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>2}) {}",
+            i + 1,
+            s.world
+                .render_with(&s.scenario().clue_texts[*k as usize], Some(&s.state))
+        );
+    }
+    let line = read_line(input)?;
+    Some(
+        line.split(',')
+            .filter_map(|x| x.trim().parse::<usize>().ok())
+            .filter_map(|n| n.checked_sub(1).and_then(|i| known.get(i).copied()))
+            .collect(),
+    )
+}
+
+fn ask_notes(s: &Session, input: &mut dyn BufRead, out: &mut dyn Write) -> Option<TicketNotes> {
+    let _ = writeln!(out, "Category:");
+    for (i, c) in TicketCategory::ALL.iter().enumerate() {
+        let _ = writeln!(out, "  {:>2}) {c:?}", i + 1);
+    }
+    let category = read_line(input)?
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| TicketCategory::ALL.get(n.wrapping_sub(1)).copied())
+        .unwrap_or(TicketCategory::Request);
+    let _ = writeln!(out, "Priority (1 critical … 5 planning):");
+    let priority = read_line(input)?
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|p| (1..=5).contains(p))
+        .unwrap_or(3);
+    let findings = pick_clues(s, input, out, "Findings to record")?;
+    let _ = writeln!(out, "Summary (one line):");
+    let summary = read_line(input)?;
+    let _ = writeln!(out, "Resolution or next steps (one line):");
+    let resolution = read_line(input)?;
+    Some(TicketNotes {
+        category,
+        priority,
+        findings,
+        summary,
+        resolution,
+    })
+}
+
+fn ask_handoff(s: &Session, input: &mut dyn BufRead, out: &mut dyn Write) -> Option<Handoff> {
+    let _ = writeln!(out, "Escalate to:");
+    for (i, t) in Team::ALL.iter().enumerate() {
+        let _ = writeln!(out, "  {:>2}) {}", i + 1, t.label());
+    }
+    let team = read_line(input)?
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| Team::ALL.get(n.wrapping_sub(1)).copied())
+        .unwrap_or(Team::DesktopTier2);
+    let clues = pick_clues(s, input, out, "Findings to pass on")?;
+    let _ = writeln!(out, "Hand-off note (one line):");
+    let note = read_line(input)?;
+    Some(Handoff { team, clues, note })
+}
+
+/// Prints events as a transcript. Hidden facts and points stay hidden until the debrief.
+pub fn print_events(s: &Session, events: &[Event], out: &mut dyn Write) {
+    let caller = &s.world.draw.caller;
+    for e in events {
+        let _ = match e {
+            Event::Trainee { text, .. } => writeln!(out, "You: {text}"),
+            Event::CallerSays(t) => writeln!(out, "{caller}: {t}"),
+            Event::Moment { line, .. } => writeln!(out, "{caller}: {line}"),
+            Event::Console { title, output } => {
+                let body: Vec<String> = output.lines().map(|l| format!("    {l}")).collect();
+                writeln!(out, "  $ {title}\n{}", body.join("\n"))
+            }
+            Event::ClueFound { text, .. } => writeln!(out, "  [finding] {text}"),
+            Event::Mood { delta, now } => writeln!(out, "  (frustration {now}/100, {delta:+})"),
+            Event::Ended(o) => writeln!(out, "\n== Ticket over: {} ==\n", o.label()),
+            Event::FactChanged { .. } | Event::Points(_) => Ok(()),
+        };
+    }
+}

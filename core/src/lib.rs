@@ -1,0 +1,30 @@
+//! helpdesk-core: the rules of helpdesk-sim, with no game engine.
+//!
+//! | module | role |
+//! |---|---|
+//! | [`scenario`] | the RON file format, loading with positions, validation into a compiled scenario |
+//! | [`engine`] | the seeded, deterministic ticket: state, commands, events, built-in rules |
+//! | [`scoring`] | the debrief, read from the event log |
+//! | [`solver`] | proves variants winnable, best paths, dead ends; random and scripted play |
+//! | [`objectives`] | the A+ objective catalogue |
+//! | [`library`] | loading a folder tree of scenarios |
+//! | [`quality`] | the bar a scenario must meet: expert, careless and random play |
+//! | [`coverage`] | which scenarios cover which objectives, and the gaps |
+//! | [`cli`] | the subcommands shared by `helpdesk-sim` and `helpdesk-sim-cli` |
+
+pub mod cli;
+pub mod coverage;
+pub mod diag;
+pub mod engine;
+pub mod library;
+pub mod objectives;
+pub mod quality;
+pub mod scenario;
+pub mod scoring;
+pub mod solver;
+pub mod text;
+
+pub use diag::Diagnostic;
+pub use engine::{Command, Event, Outcome, Session};
+pub use objectives::Catalogue;
+pub use scenario::Compiled;

@@ -1,0 +1,199 @@
+//! Bad input never panics the loader and always names the file and the position.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_helpdesk-sim-cli"))
+}
+
+/// Builds the folder of broken files the lint must survive.
+fn bad_folder() -> std::path::PathBuf {
+    let dir = common::scratch("bad");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    for e in std::fs::read_dir(&fixtures).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    // 8 MiB of text.
+    let big = "// filler line to make this file far too large\n".repeat(8 * 1024 * 1024 / 48 + 1);
+    std::fs::write(dir.join("huge.ron"), big).unwrap();
+    // 20,000 nested parentheses.
+    std::fs::write(
+        dir.join("nested.ron"),
+        format!("Scenario(id: {}{})", "(".repeat(20_000), ")".repeat(20_000)),
+    )
+    .unwrap();
+    // 20,000 nested conditions where nesting is legal, so the parser really recurses.
+    let deep = helpdesk_core::cli::template("deep").replace(
+        "requires: [Known(\"no_network\")],",
+        &format!(
+            "requires: [{}Fixed{}],",
+            "Not(".repeat(20_000),
+            ")".repeat(20_000)
+        ),
+    );
+    std::fs::write(dir.join("deep-conditions.ron"), deep).unwrap();
+    // Binary junk with a NUL, and bytes that are not UTF-8.
+    std::fs::write(
+        dir.join("junk.ron"),
+        [0x89u8, b'P', b'N', b'G', 0, 1, 2, 0xff, 0xfe],
+    )
+    .unwrap();
+    std::fs::write(dir.join("latin1.ron"), b"Scenario(id: \"caf\xe9\")").unwrap();
+    // A valid file whose references dangle.
+    let dangling = helpdesk_core::cli::template("dangling")
+        .replace(
+            "Set(\"drive_mapped\", true)]",
+            "Set(\"drive_mappd\", true)]",
+        )
+        .replace("Reveal(\"drive_gone\")", "Reveal(\"drive_gon\")")
+        .replace("\"1202-1.5\"]", "\"1202-9.9\"]")
+        .replace("cause: \"network\"", "cause: \"netwrk\"");
+    std::fs::write(dir.join("dangling.ron"), dangling).unwrap();
+    dir
+}
+
+#[test]
+fn lint_reports_every_broken_file_with_a_position_and_never_panics() {
+    let dir = bad_folder();
+    let out = cli().arg("lint").arg(&dir).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "lint exits 1 on errors, never 101 (panic)\n{text}"
+    );
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    for f in &files {
+        let name = f.display().to_string();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&name))
+            .unwrap_or_else(|| panic!("no error for {name}\n{text}"));
+        let rest = &line[name.len()..];
+        let pos: Vec<&str> = rest.trim_start_matches(':').splitn(3, ':').collect();
+        assert!(
+            pos.len() == 3 && pos[0].parse::<usize>().is_ok() && pos[1].parse::<usize>().is_ok(),
+            "no line:col in `{line}`"
+        );
+    }
+    let ron_files = files.len();
+    assert!(
+        text.contains(&format!("{ron_files} file(s) checked: 0 clean")),
+        "{text}"
+    );
+}
+
+#[test]
+fn each_kind_of_bad_input_gets_a_useful_message() {
+    let dir = bad_folder();
+    let out = cli()
+        .args(["lint", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diags: Vec<serde_json::Value> =
+        serde_json::from_slice(&out.stdout).expect("lint --format json prints JSON");
+    let find = |file: &str| -> Vec<&serde_json::Value> {
+        diags
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with(file))
+            .collect()
+    };
+    let msg = |file: &str| {
+        find(file)
+            .iter()
+            .map(|d| format!("{} {}", d["message"], d["hint"]))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+
+    assert!(
+        msg("huge.ron").contains("at most 1024 KiB"),
+        "{}",
+        msg("huge.ron")
+    );
+    assert!(
+        msg("nested.ron").contains("Expected string"),
+        "{}",
+        msg("nested.ron")
+    );
+    assert!(
+        msg("deep-conditions.ron").contains("nested more than 64 deep"),
+        "{}",
+        msg("deep-conditions.ron")
+    );
+    assert!(msg("junk.ron").contains("binary"), "{}", msg("junk.ron"));
+    assert!(msg("latin1.ron").contains("UTF-8"), "{}", msg("latin1.ron"));
+    assert!(msg("empty.ron").contains("empty"), "{}", msg("empty.ron"));
+    assert!(
+        msg("not-a-scenario.ron").contains("JSON"),
+        "{}",
+        msg("not-a-scenario.ron")
+    );
+    assert!(
+        msg("unknown-field.ron").contains("did you mean `title`"),
+        "{}",
+        msg("unknown-field.ron")
+    );
+    assert!(
+        msg("unknown-variant.ron").contains("did you mean `Phone`"),
+        "{}",
+        msg("unknown-variant.ron")
+    );
+    assert!(
+        msg("wrong-type.ron").to_lowercase().contains("expected"),
+        "{}",
+        msg("wrong-type.ron")
+    );
+    assert_eq!(
+        find("syntax-error.ron")[0]["line"],
+        4,
+        "the missing comma is reported where the next field starts"
+    );
+
+    // Dangling references: all of them at once, each with a path and a suggestion.
+    let d = find("dangling.ron");
+    assert_eq!(d.len(), 4, "{d:#?}");
+    let all = msg("dangling.ron");
+    for want in [
+        "did you mean `drive_mapped`?",
+        "did you mean `drive_gone`?",
+        "unknown A+ objective `1202-9.9`",
+        "did you mean `network`?",
+    ] {
+        assert!(all.contains(want), "missing `{want}` in {all}");
+    }
+    assert!(
+        d.iter()
+            .all(|x| x["path"].is_string() && x["line"].is_number())
+    );
+}
+
+#[test]
+fn missing_paths_and_empty_folders_are_errors() {
+    let out = cli()
+        .arg("lint")
+        .arg("/nonexistent/helpdesk-folder")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("/nonexistent/helpdesk-folder: error: cannot read")
+    );
+    // A folder with no .ron files (a JSON file is not a scenario and is not read).
+    let dir = common::scratch("empty-folder");
+    std::fs::write(dir.join("notes.json"), "{}").unwrap();
+    let out = cli().arg("lint").arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no scenario files"));
+}
