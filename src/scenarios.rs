@@ -1,0 +1,222 @@
+//! Scenario files as Bevy assets.
+//!
+//! A custom [`AssetLoader`] hands the bytes to the core, which parses and validates them. Files are
+//! watched: a save replaces the asset; a broken save leaves the last good version in `Assets` and puts
+//! the diagnostics (file, line:column, hint) in [`ScenarioErrors`], which the screens show.
+
+use crate::AppOptions;
+use bevy::asset::io::{AssetSourceBuilder, Reader};
+use bevy::asset::{AssetLoader, LoadContext, LoadState};
+use bevy::prelude::*;
+use helpdesk_core::scenario::Compiled;
+use helpdesk_core::{Catalogue, Diagnostic, library};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The asset source scenario files are read from: `scenarios://accounts/acct-locked-out.ron`.
+pub const SOURCE: &str = "scenarios";
+
+pub fn plugin(app: &mut App) {
+    let options = app
+        .world()
+        .get_resource::<AppOptions>()
+        .cloned()
+        .unwrap_or_default();
+    let root = absolute(&options.scenarios);
+    let errors = ScenarioErrors::default();
+    // Sources must exist before the AssetPlugin builds: `register_scenario_source` is called by the
+    // app builders; here we only add what needs the asset server.
+    app.insert_resource(ScenarioRoot(root))
+        .insert_resource(errors.clone())
+        .insert_resource(Objectives(Arc::new(Catalogue::bundled())))
+        .init_asset::<ScenarioAsset>()
+        .register_asset_loader(ScenarioLoader {
+            errors,
+            catalogue: Arc::new(Catalogue::bundled()),
+        })
+        .init_resource::<Library>()
+        .add_systems(Startup, load_library)
+        .add_systems(Update, track_reloads);
+}
+
+/// Registers the `scenarios://` source; call before adding the `AssetPlugin`.
+pub fn register_scenario_source(app: &mut App, folder: &Path) {
+    let root = absolute(folder);
+    app.register_asset_source(
+        SOURCE,
+        AssetSourceBuilder::platform_default(&root.to_string_lossy(), None),
+    );
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The library folder on disk.
+#[derive(Resource, Debug, Clone)]
+pub struct ScenarioRoot(pub PathBuf);
+
+/// The objective catalogue, shared with every screen.
+#[derive(Resource, Clone)]
+pub struct Objectives(pub Arc<Catalogue>);
+
+/// A validated scenario.
+#[derive(Asset, TypePath, Debug, Clone)]
+pub struct ScenarioAsset(pub Arc<Compiled>);
+
+/// Diagnostics of files whose last load failed, by file. Shared with the loader, which runs on the
+/// asset server's tasks.
+#[derive(Resource, Clone, Default)]
+pub struct ScenarioErrors(pub Arc<Mutex<BTreeMap<PathBuf, Vec<Diagnostic>>>>);
+
+impl ScenarioErrors {
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
+        self.0.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+    pub fn count(&self) -> usize {
+        self.0
+            .lock()
+            .map(|m| m.values().map(Vec::len).sum())
+            .unwrap_or(0)
+    }
+}
+
+/// Why a scenario did not load: the core's diagnostics.
+#[derive(Debug)]
+pub struct ScenarioLoadError(pub Vec<Diagnostic>);
+
+impl std::fmt::Display for ScenarioLoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioLoadError {}
+
+#[derive(TypePath)]
+pub struct ScenarioLoader {
+    errors: ScenarioErrors,
+    catalogue: Arc<Catalogue>,
+}
+
+impl AssetLoader for ScenarioLoader {
+    type Asset = ScenarioAsset;
+    type Settings = ();
+    type Error = ScenarioLoadError;
+
+    async fn load(
+        &self,
+        reader: &mut dyn Reader,
+        _: &(),
+        ctx: &mut LoadContext<'_>,
+    ) -> Result<ScenarioAsset, ScenarioLoadError> {
+        let file = Path::new(SOURCE).join(ctx.path().path());
+        let mut bytes = Vec::new();
+        if let Err(e) = reader.read_to_end(&mut bytes).await {
+            let d = vec![Diagnostic::new(&file, format!("cannot read: {e}"))];
+            self.set_errors(&file, Some(d.clone()));
+            return Err(ScenarioLoadError(d));
+        }
+        match helpdesk_core::scenario::load_bytes(&file, &bytes, &self.catalogue) {
+            Ok(c) => {
+                self.set_errors(&file, None);
+                Ok(ScenarioAsset(Arc::new(c)))
+            }
+            Err(d) => {
+                self.set_errors(&file, Some(d.clone()));
+                Err(ScenarioLoadError(d))
+            }
+        }
+    }
+
+    fn extensions(&self) -> &[&str] {
+        &["ron"]
+    }
+}
+
+impl ScenarioLoader {
+    fn set_errors(&self, file: &Path, errors: Option<Vec<Diagnostic>>) {
+        if let Ok(mut map) = self.errors.0.lock() {
+            match errors {
+                Some(e) => {
+                    map.insert(file.to_path_buf(), e);
+                }
+                None => {
+                    map.remove(file);
+                }
+            }
+        }
+    }
+}
+
+/// Handles to every scenario file found at start-up, by path relative to the library folder.
+#[derive(Resource, Default)]
+pub struct Library {
+    pub files: Vec<(PathBuf, Handle<ScenarioAsset>)>,
+    /// Bumped whenever a scenario loads or reloads, so screens can refresh what they derived.
+    pub generation: u64,
+}
+
+impl Library {
+    /// The scenarios that are loaded now (a broken file keeps its last good version), sorted by id.
+    pub fn scenarios(&self, assets: &Assets<ScenarioAsset>) -> Vec<Arc<Compiled>> {
+        let mut out: Vec<Arc<Compiled>> = self
+            .files
+            .iter()
+            .filter_map(|(_, h)| assets.get(h).map(|a| a.0.clone()))
+            .collect();
+        out.sort_by(|a, b| a.id().cmp(b.id()));
+        out.dedup_by(|a, b| a.id() == b.id());
+        out
+    }
+
+    /// The scenario with this id, if loaded.
+    pub fn get(&self, assets: &Assets<ScenarioAsset>, id: &str) -> Option<Arc<Compiled>> {
+        self.files
+            .iter()
+            .filter_map(|(_, h)| assets.get(h))
+            .find(|a| a.0.id() == id)
+            .map(|a| a.0.clone())
+    }
+
+    /// True once every file has loaded or failed.
+    pub fn settled(&self, server: &AssetServer) -> bool {
+        self.files.iter().all(|(_, h)| {
+            matches!(
+                server.load_state(h),
+                LoadState::Loaded | LoadState::Failed(_)
+            )
+        })
+    }
+}
+
+fn load_library(mut lib: ResMut<Library>, root: Res<ScenarioRoot>, server: Res<AssetServer>) {
+    let files = library::scenario_files(std::slice::from_ref(&root.0));
+    if files.is_empty() {
+        warn!("no scenario files under {}", root.0.display());
+    }
+    for f in files {
+        let rel = f.strip_prefix(&root.0).unwrap_or(&f).to_path_buf();
+        let path = format!("{SOURCE}://{}", rel.to_string_lossy().replace('\\', "/"));
+        lib.files.push((rel, server.load(path)));
+    }
+}
+
+fn track_reloads(mut events: MessageReader<AssetEvent<ScenarioAsset>>, mut lib: ResMut<Library>) {
+    let mut changed = false;
+    for e in events.read() {
+        if matches!(
+            e,
+            AssetEvent::Added { .. } | AssetEvent::Modified { .. } | AssetEvent::Removed { .. }
+        ) {
+            changed = true;
+        }
+    }
+    if changed {
+        lib.generation += 1;
+    }
+}

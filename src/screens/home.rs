@@ -1,0 +1,129 @@
+//! Home: who is training, the library's health, and the way in to practice.
+
+use super::{Screen, ScreenUi};
+use crate::scenarios::{Library, ScenarioAsset, ScenarioErrors};
+use crate::session::{Intent, Progress};
+use crate::theme::{palette, widgets};
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        ui.in_set(ScreenUi).run_if(in_state(Screen::Home)),
+    );
+}
+
+fn ui(
+    mut contexts: EguiContexts,
+    progress: Res<Progress>,
+    lib: Res<Library>,
+    assets: Res<Assets<ScenarioAsset>>,
+    server: Res<AssetServer>,
+    errors: Res<ScenarioErrors>,
+    mut intents: MessageWriter<Intent>,
+    mut new_name: Local<String>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let loaded = lib.scenarios(&assets).len();
+    widgets::root(&ctx, |root| {
+        egui::CentralPanel::default().show(root, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(30.0);
+                ui.label(egui::RichText::new("helpdesk-sim").size(40.0).color(palette::ACCENT));
+                ui.label("Work real-feeling help-desk tickets. Get scored on method, communication, escalation and notes.");
+                ui.add_space(24.0);
+            });
+            ui.columns(2, |cols| {
+                let ui = &mut cols[0];
+                widgets::heading(ui, "Who is training?");
+                match &progress.trainee {
+                    Some(t) => ui.label(egui::RichText::new(format!("Signed in as {t}")).color(palette::GOOD)),
+                    None => ui.label(egui::RichText::new("Pick your name or add it below.").color(palette::MUTED)),
+                };
+                for name in &progress.trainees {
+                    let selected = progress.trainee.as_deref() == Some(name);
+                    if ui.selectable_label(selected, name).clicked() {
+                        intents.write(Intent::SetTrainee(name.clone()));
+                    }
+                }
+                ui.horizontal(|ui| {
+                    let edit = ui.add(egui::TextEdit::singleline(&mut *new_name).hint_text("New trainee name").desired_width(200.0));
+                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if (ui.button("Add and sign in").clicked() || enter) && !new_name.trim().is_empty() {
+                        intents.write(Intent::SetTrainee(new_name.trim().to_string()));
+                        new_name.clear();
+                    }
+                });
+
+                let ui = &mut cols[1];
+                widgets::heading(ui, "Train");
+                let ready = progress.trainee.is_some() && loaded > 0;
+                let practice = ui.add_enabled(ready, egui::Button::new(egui::RichText::new("▶  Practice a ticket").size(20.0)).min_size(egui::vec2(260.0, 44.0)));
+                if practice.clicked() {
+                    intents.write(Intent::Practice);
+                }
+                if progress.trainee.is_none() {
+                    ui.label(egui::RichText::new("Sign in first.").small().color(palette::MUTED));
+                }
+                ui.add_space(12.0);
+                widgets::heading(ui, "Scenario library");
+                if !lib.settled(&server) {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Loading scenarios…");
+                    });
+                } else {
+                    ui.label(format!("{loaded} scenario(s) ready from {} file(s)", lib.files.len()));
+                }
+                if lib.files.is_empty() && lib.settled(&server) {
+                    ui.label(egui::RichText::new("No scenario files found. Start the app from the project folder, or pass --scenarios DIR.").color(palette::WARN));
+                }
+                error_list(ui, &errors);
+            });
+        });
+    });
+    Ok(())
+}
+
+/// The library's load errors, with file, line:column and hint.
+pub fn error_list(ui: &mut egui::Ui, errors: &ScenarioErrors) {
+    let snapshot = errors.snapshot();
+    if snapshot.is_empty() {
+        return;
+    }
+    let n: usize = snapshot.values().map(Vec::len).sum();
+    egui::CollapsingHeader::new(
+        egui::RichText::new(format!("⚠ {n} error(s) in {} file(s)", snapshot.len()))
+            .color(palette::WARN),
+    )
+    .default_open(true)
+    .show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(260.0)
+            .show(ui, |ui| {
+                for d in snapshot.values().flatten() {
+                    ui.label(
+                        egui::RichText::new(d.location())
+                            .monospace()
+                            .color(palette::WARN),
+                    );
+                    ui.label(format!("    {}", d.message));
+                    if let Some(p) = &d.path {
+                        ui.label(
+                            egui::RichText::new(format!("    at {p}"))
+                                .small()
+                                .color(palette::MUTED),
+                        );
+                    }
+                    if let Some(h) = &d.hint {
+                        ui.label(
+                            egui::RichText::new(format!("    hint: {h}"))
+                                .small()
+                                .color(palette::ACCENT),
+                        );
+                    }
+                }
+            });
+    });
+}

@@ -1,0 +1,60 @@
+//! One app state per screen, one plugin per screen file.
+
+mod briefing;
+mod debrief;
+mod home;
+mod picker;
+mod ticket;
+
+use bevy::prelude::*;
+use bevy_egui::EguiPrimaryContextPass;
+
+/// The screen on show.
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    /// Who is training, and the way in to each mode.
+    #[default]
+    Home,
+    /// Choose a scenario by domain, objective, channel and difficulty.
+    Picker,
+    /// The ticket summary and the replay code before starting.
+    Briefing,
+    /// Working the ticket.
+    Ticket,
+    /// Scores, findings and the best path after the ticket ends.
+    Debrief,
+}
+
+impl Screen {
+    pub fn parse(s: &str) -> Option<Screen> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "home" => Screen::Home,
+            "picker" => Screen::Picker,
+            "briefing" => Screen::Briefing,
+            "ticket" => Screen::Ticket,
+            "debrief" => Screen::Debrief,
+            _ => return None,
+        })
+    }
+}
+
+/// The egui systems that draw screens; the theme runs before them.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ScreenUi;
+
+/// The screen state alone, for headless apps.
+pub fn state_plugin(app: &mut App) {
+    app.init_state::<Screen>();
+}
+
+/// Every screen's UI.
+pub fn plugin(app: &mut App) {
+    app.configure_sets(EguiPrimaryContextPass, ScreenUi);
+    app.add_plugins((
+        home::plugin,
+        picker::plugin,
+        briefing::plugin,
+        ticket::plugin,
+        debrief::plugin,
+    ));
+}

@@ -1,0 +1,499 @@
+//! The ticket: the conversation, the caller's mood, actions by step of the method, tool output, notes,
+//! escalation, the clock and, in practice, coach hints. Keys 1–9 pick a reply.
+
+use super::{Screen, ScreenUi};
+use crate::session::{Active, Intent, Selection};
+use crate::theme::{palette, widgets};
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use helpdesk_core::Session;
+use helpdesk_core::engine::{Command, Event, Handoff, TicketNotes, flag};
+use helpdesk_core::scenario::{Idx, Step, Team, TicketCategory};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Forms>()
+        .add_systems(OnEnter(Screen::Ticket), reset_forms)
+        .add_systems(
+            EguiPrimaryContextPass,
+            ui.in_set(ScreenUi).run_if(in_state(Screen::Ticket)),
+        );
+}
+
+/// The side panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Console,
+    Notes,
+    Escalate,
+    Coach,
+}
+
+/// What the trainee is typing into the notes and hand-off forms.
+#[derive(Resource, Debug, Clone)]
+pub struct Forms {
+    pub tab: Tab,
+    pub category: TicketCategory,
+    pub priority: u8,
+    pub findings: Vec<Idx>,
+    pub summary: String,
+    pub resolution: String,
+    pub team: Team,
+    pub handoff_clues: Vec<Idx>,
+    pub handoff_note: String,
+}
+
+impl Default for Forms {
+    fn default() -> Self {
+        Forms {
+            tab: Tab::Console,
+            category: TicketCategory::Request,
+            priority: 3,
+            findings: Vec::new(),
+            summary: String::new(),
+            resolution: String::new(),
+            team: Team::DesktopTier2,
+            handoff_clues: Vec::new(),
+            handoff_note: String::new(),
+        }
+    }
+}
+
+fn reset_forms(mut forms: ResMut<Forms>) {
+    *forms = Forms::default();
+}
+
+fn ui(
+    mut contexts: EguiContexts,
+    active: Res<Active>,
+    sel: Res<Selection>,
+    mut forms: ResMut<Forms>,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let Some(s) = active.session.as_ref() else {
+        return Ok(());
+    };
+    let mut send = |cmd: Command| {
+        intents.write(Intent::Do(cmd));
+    };
+    // Keys 1–9 pick a reply while the caller waits for one.
+    if let Some(m) = s.state.current_moment() {
+        let n = s.scenario().moments[m].replies.len();
+        let keys = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+            egui::Key::Num9,
+        ];
+        let typing = ctx.memory(|m| m.focused().is_some());
+        for (i, k) in keys.iter().enumerate().take(n) {
+            if !typing && ctx.input(|inp| inp.key_pressed(*k)) {
+                send(Command::Reply(i as u8));
+            }
+        }
+    }
+
+    widgets::root(&ctx, |root| {
+        top_bar(root, s);
+        if let Some(m) = s.state.current_moment() {
+            egui::Panel::bottom("replies").show(root, |ui| replies(ui, s, m, &mut send));
+        }
+        egui::Panel::left("actions")
+            .resizable(true)
+            .default_size(320.0)
+            .show(root, |ui| actions(ui, s, &mut send));
+        egui::Panel::right("side")
+            .resizable(true)
+            .default_size(380.0)
+            .show(root, |ui| side(ui, s, &mut forms, sel.coach, &mut send));
+        egui::CentralPanel::default().show(root, |ui| {
+            if let Some(why) = &active.refusal {
+                ui.label(egui::RichText::new(format!("Not now: {why}")).color(palette::WARN));
+            }
+            transcript(ui, s);
+        });
+    });
+    Ok(())
+}
+
+fn top_bar(root: &mut egui::Ui, s: &Session) {
+    let sc = &s.scenario().src;
+    let d = &s.world.draw;
+    egui::Panel::top("ticket_top").show(root, |ui| {
+        ui.horizontal(|ui| {
+            ui.vertical(|ui| {
+                ui.label(egui::RichText::new(format!("{} · {}", d.ticket, sc.title)).size(20.0));
+                ui.label(
+                    egui::RichText::new(format!("{:?} · {}, {}", sc.channel, d.caller, d.role))
+                        .color(palette::MUTED),
+                );
+            });
+            ui.separator();
+            let minute = s.state.minute;
+            let left = sc.sla_minutes as i64 - minute as i64;
+            ui.vertical(|ui| {
+                ui.label(format!("🕑 {minute} min on the ticket"));
+                let frac = (minute as f32 / sc.sla_minutes.max(1) as f32).clamp(0.0, 1.0);
+                let text = if left >= 0 {
+                    format!("SLA: {left} min left")
+                } else {
+                    format!("SLA missed by {} min", -left)
+                };
+                ui.add(
+                    egui::ProgressBar::new(frac)
+                        .desired_width(180.0)
+                        .fill(palette::severity(frac))
+                        .text(text),
+                );
+            });
+            ui.separator();
+            widgets::mood_meter(ui, s.state.mood(), sc.caller.patience);
+        });
+    });
+}
+
+fn replies(ui: &mut egui::Ui, s: &Session, m: usize, send: &mut impl FnMut(Command)) {
+    let moment = &s.scenario().src.moments[m];
+    ui.add_space(4.0);
+    ui.label(
+        egui::RichText::new(format!(
+            "{} is waiting for your answer:",
+            s.world.draw.caller
+        ))
+        .color(palette::MUTED),
+    );
+    ui.label(
+        egui::RichText::new(s.world.render_with(&moment.line, Some(&s.state)))
+            .size(18.0)
+            .color(palette::CALLER),
+    );
+    for (i, r) in moment.replies.iter().enumerate() {
+        let text = format!(
+            "{}.  {}",
+            i + 1,
+            s.world.render_with(&r.text, Some(&s.state))
+        );
+        if ui.add(egui::Button::new(text).wrap()).clicked() {
+            send(Command::Reply(i as u8));
+        }
+    }
+    ui.label(
+        egui::RichText::new("Press 1–9 or click a reply.")
+            .small()
+            .color(palette::MUTED),
+    );
+    ui.add_space(4.0);
+}
+
+fn actions(ui: &mut egui::Ui, s: &Session, send: &mut impl FnMut(Command)) {
+    let sc = s.scenario();
+    let waiting = s.state.current_moment().is_some();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for step in Step::ALL {
+            let items: Vec<usize> = (0..sc.actions.len())
+                .filter(|&a| sc.actions[a].step == step)
+                .collect();
+            let theories = step == Step::Theory;
+            if items.is_empty() && !theories {
+                continue;
+            }
+            egui::CollapsingHeader::new(egui::RichText::new(step.label()).strong())
+                .default_open(true)
+                .show(ui, |ui| {
+                    for a in items {
+                        let done = s.state.did(a as Idx);
+                        let ready = s.world.action_ready(&s.state, a);
+                        let label = s
+                            .world
+                            .render_with(&sc.src.actions[a].label, Some(&s.state));
+                        if done {
+                            ui.label(
+                                egui::RichText::new(format!("✔ {label}")).color(palette::MUTED),
+                            );
+                        } else if ready {
+                            let b = ui.add_enabled(!waiting, egui::Button::new(label).wrap());
+                            if b.clicked() {
+                                send(Command::Act(a as Idx));
+                            }
+                        }
+                    }
+                    if theories {
+                        ui.label(
+                            egui::RichText::new("State a theory of probable cause:")
+                                .small()
+                                .color(palette::MUTED),
+                        );
+                        for (t, th) in sc.src.theories.iter().enumerate() {
+                            let stated = s.state.stated & (1 << t) != 0;
+                            let current = s.state.theory == Some(t as Idx);
+                            let label = if current {
+                                format!("◉ {}", th.text)
+                            } else {
+                                format!("○ {}", th.text)
+                            };
+                            if ui
+                                .add_enabled(!stated && !waiting, egui::Button::new(label).wrap())
+                                .clicked()
+                            {
+                                send(Command::Theorise(t as Idx));
+                            }
+                        }
+                    }
+                });
+        }
+        ui.separator();
+        if ui
+            .add_enabled(!waiting, egui::Button::new("✅ Close the ticket"))
+            .clicked()
+        {
+            send(Command::Close);
+        }
+        ui.label(
+            egui::RichText::new("Document first (Notes tab). To hand off, use the Escalate tab.")
+                .small()
+                .color(palette::MUTED),
+        );
+    });
+}
+
+fn side(
+    ui: &mut egui::Ui,
+    s: &Session,
+    forms: &mut Forms,
+    coach: bool,
+    send: &mut impl FnMut(Command),
+) {
+    ui.horizontal(|ui| {
+        for (tab, name) in [
+            (Tab::Console, "Console"),
+            (Tab::Notes, "Notes"),
+            (Tab::Escalate, "Escalate"),
+            (Tab::Coach, "Coach"),
+        ] {
+            if tab == Tab::Coach && !coach {
+                continue;
+            }
+            ui.selectable_value(&mut forms.tab, tab, name);
+        }
+    });
+    ui.separator();
+    let known: Vec<Idx> = (0..s.scenario().clue_ids.len() as Idx)
+        .filter(|k| s.state.knows(*k))
+        .collect();
+    let clue = |k: Idx| {
+        s.world
+            .render_with(&s.scenario().clue_texts[k as usize], Some(&s.state))
+    };
+    let waiting = s.state.current_moment().is_some();
+    match forms.tab {
+        Tab::Console => console(ui, s),
+        Tab::Notes => {
+            if s.state.has(flag::DOCUMENTED) {
+                ui.label(egui::RichText::new("✔ Notes saved to the ticket.").color(palette::GOOD));
+                return;
+            }
+            egui::ComboBox::from_label("Category")
+                .selected_text(format!("{:?}", forms.category))
+                .show_ui(ui, |ui| {
+                    for c in TicketCategory::ALL {
+                        ui.selectable_value(&mut forms.category, c, format!("{c:?}"));
+                    }
+                });
+            ui.add(
+                egui::Slider::new(&mut forms.priority, 1..=5)
+                    .text("Priority (1 critical … 5 planning)"),
+            );
+            ui.label("Findings to record:");
+            if known.is_empty() {
+                ui.label(
+                    egui::RichText::new("Nothing found yet.")
+                        .small()
+                        .color(palette::MUTED),
+                );
+            }
+            for k in &known {
+                let mut on = forms.findings.contains(k);
+                if ui.checkbox(&mut on, clue(*k)).changed() {
+                    toggle(&mut forms.findings, *k, on);
+                }
+            }
+            ui.label("Summary");
+            ui.add(egui::TextEdit::singleline(&mut forms.summary).desired_width(f32::INFINITY));
+            ui.label("Resolution or next steps");
+            ui.add(
+                egui::TextEdit::multiline(&mut forms.resolution)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            );
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Save notes to the ticket"))
+                .clicked()
+            {
+                send(Command::Document(TicketNotes {
+                    category: forms.category,
+                    priority: forms.priority,
+                    findings: forms.findings.clone(),
+                    summary: forms.summary.clone(),
+                    resolution: forms.resolution.clone(),
+                }));
+            }
+        }
+        Tab::Escalate => {
+            egui::ComboBox::from_label("Hand to")
+                .selected_text(forms.team.label())
+                .width(240.0)
+                .show_ui(ui, |ui| {
+                    for t in Team::ALL {
+                        ui.selectable_value(&mut forms.team, t, t.label());
+                    }
+                });
+            ui.label("Findings to pass on:");
+            for k in &known {
+                let mut on = forms.handoff_clues.contains(k);
+                if ui.checkbox(&mut on, clue(*k)).changed() {
+                    toggle(&mut forms.handoff_clues, *k, on);
+                }
+            }
+            ui.label("Hand-off note");
+            ui.add(
+                egui::TextEdit::multiline(&mut forms.handoff_note)
+                    .desired_rows(4)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("What you found, what you tried, the impact, how to reach the user"),
+            );
+            if ui
+                .add_enabled(!waiting, egui::Button::new("Escalate the ticket"))
+                .clicked()
+            {
+                send(Command::Escalate(Handoff {
+                    team: forms.team,
+                    clues: forms.handoff_clues.clone(),
+                    note: forms.handoff_note.clone(),
+                }));
+            }
+        }
+        Tab::Coach => {
+            let step = s.method_step();
+            ui.label(egui::RichText::new(format!("You are at: {}", step.label())).strong());
+            let unknown = s.unknown_key_clues().len();
+            ui.label(if unknown == 0 {
+                "You have found everything that matters for this fault.".to_string()
+            } else {
+                format!("{unknown} important thing(s) are still unknown.")
+            });
+            let hint = match step {
+                Step::Identify => {
+                    "Ask the user open questions first: what happened, when, and what changed."
+                }
+                Step::Theory => {
+                    "You know enough to name a probable cause. State a theory before testing."
+                }
+                Step::Test => "Test your theory with a tool or a check before changing anything.",
+                Step::Fix => {
+                    "Your tests point somewhere: fix it, or escalate if it is beyond Tier 1."
+                }
+                Step::Verify => "Confirm with the user that everything works before you close.",
+                Step::Document => "Write the notes: category, priority, findings, what you did.",
+            };
+            ui.label(hint);
+        }
+    }
+}
+
+fn toggle(list: &mut Vec<Idx>, k: Idx, on: bool) {
+    list.retain(|x| *x != k);
+    if on {
+        list.push(k);
+    }
+}
+
+fn console(ui: &mut egui::Ui, s: &Session) {
+    egui::Frame::new()
+        .fill(palette::CONSOLE_BG)
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .stick_to_bottom(true)
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    let mut any = false;
+                    for e in s.events() {
+                        if let Event::Console { title, output } = e {
+                            any = true;
+                            ui.label(
+                                egui::RichText::new(format!("> {title}"))
+                                    .monospace()
+                                    .color(palette::ACCENT),
+                            );
+                            ui.label(
+                                egui::RichText::new(output)
+                                    .monospace()
+                                    .color(palette::CONSOLE_TEXT),
+                            );
+                            ui.add_space(6.0);
+                        }
+                    }
+                    if !any {
+                        ui.label(
+                            egui::RichText::new("Tool output appears here.")
+                                .monospace()
+                                .color(palette::MUTED),
+                        );
+                    }
+                });
+        });
+}
+
+fn transcript(ui: &mut egui::Ui, s: &Session) {
+    let caller = &s.world.draw.caller;
+    egui::ScrollArea::vertical()
+        .stick_to_bottom(true)
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for e in s.events() {
+                match e {
+                    Event::Trainee { text, .. } => {
+                        ui.label(
+                            egui::RichText::new(format!("You: {text}")).color(palette::ACCENT),
+                        );
+                    }
+                    Event::CallerSays(t) | Event::Moment { line: t, .. } => {
+                        ui.label(
+                            egui::RichText::new(format!("{caller}: {t}")).color(palette::CALLER),
+                        );
+                    }
+                    Event::ClueFound { text, .. } => {
+                        ui.label(
+                            egui::RichText::new(format!("   🔎 Finding: {text}"))
+                                .italics()
+                                .color(palette::GOOD),
+                        );
+                    }
+                    Event::Mood { delta, now } if delta.abs() >= 3 => {
+                        let word = if *delta > 0 {
+                            "more frustrated"
+                        } else {
+                            "calmer"
+                        };
+                        ui.label(
+                            egui::RichText::new(format!("   ({caller} sounds {word}: {now}/100)"))
+                                .small()
+                                .color(palette::MUTED),
+                        );
+                    }
+                    Event::Ended(o) => {
+                        ui.label(
+                            egui::RichText::new(format!("— Ticket over: {} —", o.label())).strong(),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        });
+}

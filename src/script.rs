@@ -1,0 +1,200 @@
+//! `--play-script FILE` and `--screenshot PATH`: drive the app through its own intents, then save a PNG
+//! of the real window and exit.
+//!
+//! A script has one step per line (`#` starts a comment):
+//!
+//! ```text
+//! trainee Ada          sign in
+//! practice             open the picker
+//! pick net-no-internet-dhcp
+//! seed 42
+//! coach on
+//! begin                take the call
+//! do ask_symptom       any command key: an action id, theory:ID, reply:N, reply:best,
+//! do reply:best        document, escalate:TEAM, close
+//! go debrief           show a screen
+//! wait 10              let 10 frames pass
+//! ```
+
+use crate::AppOptions;
+use crate::scenarios::Library;
+use crate::screens::Screen;
+use crate::session::Intent;
+use bevy::prelude::*;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+pub fn plugin(app: &mut App) {
+    let options = app
+        .world()
+        .get_resource::<AppOptions>()
+        .cloned()
+        .unwrap_or_default();
+    let mut script = Script {
+        screenshot: options.screenshot.clone(),
+        ..default()
+    };
+    if let Some(path) = &options.play_script {
+        match parse_file(path) {
+            Ok(steps) => script.steps = steps.into(),
+            Err(e) => {
+                error!("{e}");
+                script.failed = Some(e);
+            }
+        }
+    }
+    script.active = options.play_script.is_some() || options.screenshot.is_some();
+    app.insert_resource(script)
+        .add_systems(Update, run_script.after(crate::session::apply_intents));
+}
+
+/// One scripted step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScriptStep {
+    Intent(Intent),
+    Wait(u32),
+}
+
+/// The script's progress.
+#[derive(Resource, Debug, Default)]
+pub struct Script {
+    pub steps: VecDeque<ScriptStep>,
+    pub screenshot: Option<PathBuf>,
+    pub active: bool,
+    pub failed: Option<String>,
+    /// Frames to wait before the next step.
+    pub wait: u32,
+    /// Set once the screenshot has been requested.
+    pub captured: bool,
+}
+
+/// Frames to let egui lay out and the renderer settle before capturing.
+pub const SETTLE_FRAMES: u32 = 20;
+
+/// Parses a script file.
+pub fn parse_file(path: &Path) -> Result<Vec<ScriptStep>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the script: {e}", path.display()))?;
+    parse(&text).map_err(|(line, e)| format!("{}:{line}: {e}", path.display()))
+}
+
+/// Parses script text; errors carry the 1-based line.
+pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
+    let mut steps = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (verb, arg) = line
+            .split_once(char::is_whitespace)
+            .map_or((line, ""), |(v, a)| (v, a.trim()));
+        let need = |what: &str| {
+            if arg.is_empty() {
+                Err((i + 1, format!("`{verb}` needs {what}")))
+            } else {
+                Ok(arg.to_string())
+            }
+        };
+        let step = match verb {
+            "trainee" => ScriptStep::Intent(Intent::SetTrainee(need("a name")?)),
+            "practice" => ScriptStep::Intent(Intent::Practice),
+            "pick" => ScriptStep::Intent(Intent::Choose(need("a scenario id")?)),
+            "seed" => ScriptStep::Intent(Intent::SetSeed(
+                need("a number")?
+                    .parse()
+                    .map_err(|_| (i + 1, "seed needs a whole number".to_string()))?,
+            )),
+            "coach" => ScriptStep::Intent(Intent::SetCoach(need("on or off")? == "on")),
+            "begin" => ScriptStep::Intent(Intent::Begin),
+            "do" => ScriptStep::Intent(Intent::DoKey(need("a command key")?)),
+            "retry" => ScriptStep::Intent(Intent::Retry {
+                new_seed: arg == "new",
+            }),
+            "go" => ScriptStep::Intent(Intent::Go(
+                Screen::parse(arg).ok_or((i + 1, format!("unknown screen `{arg}`")))?,
+            )),
+            "wait" => ScriptStep::Wait(
+                need("a number of frames")?
+                    .parse()
+                    .map_err(|_| (i + 1, "wait needs a whole number".to_string()))?,
+            ),
+            other => {
+                return Err((
+                    i + 1,
+                    format!(
+                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, do, retry, go, wait"
+                    ),
+                ));
+            }
+        };
+        steps.push(step);
+    }
+    Ok(steps)
+}
+
+fn run_script(
+    mut script: ResMut<Script>,
+    lib: Res<Library>,
+    server: Res<AssetServer>,
+    mut intents: MessageWriter<Intent>,
+    mut commands: Commands,
+    mut exit: MessageWriter<AppExit>,
+) {
+    if !script.active || script.captured {
+        return;
+    }
+    if script.failed.is_some() {
+        exit.write(AppExit::from_code(2));
+        script.active = false;
+        return;
+    }
+    if !lib.settled(&server) {
+        return;
+    }
+    if script.wait > 0 {
+        script.wait -= 1;
+        return;
+    }
+    match script.steps.pop_front() {
+        Some(ScriptStep::Intent(i)) => {
+            intents.write(i);
+            // One frame for the intent to apply and the screen to change.
+            script.wait = 1;
+        }
+        Some(ScriptStep::Wait(n)) => script.wait = n,
+        None => match script.screenshot.clone() {
+            Some(path) => {
+                script.captured = true;
+                commands
+                    .spawn(bevy::render::view::screenshot::Screenshot::primary_window())
+                    .observe(save_and_exit(path));
+            }
+            None => script.active = false,
+        },
+    }
+}
+
+/// Saves the captured frame as PNG and ends the app.
+fn save_and_exit(
+    path: PathBuf,
+) -> impl FnMut(On<bevy::render::view::screenshot::ScreenshotCaptured>, MessageWriter<AppExit>) {
+    move |shot, mut exit| {
+        let result = shot
+            .image
+            .clone()
+            .try_into_dynamic()
+            .map_err(|e| e.to_string())
+            .and_then(|img| img.to_rgb8().save(&path).map_err(|e| e.to_string()));
+        match result {
+            Ok(()) => {
+                info!("screenshot saved to {}", path.display());
+                exit.write(AppExit::Success);
+            }
+            Err(e) => {
+                error!("cannot save the screenshot to {}: {e}", path.display());
+                exit.write(AppExit::from_code(1));
+            }
+        }
+    }
+}

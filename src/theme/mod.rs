@@ -1,0 +1,95 @@
+//! Look and feel: colours, readable fonts, UI scale (Ctrl+= / Ctrl+- / Ctrl+0) and the small widgets the
+//! screens share.
+
+pub mod palette;
+pub mod widgets;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<UiScale>().add_systems(
+        EguiPrimaryContextPass,
+        (apply_style, zoom_keys)
+            .chain()
+            .before(crate::screens::ScreenUi),
+    );
+}
+
+/// The UI scale the trainee chose.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct UiScale(pub f32);
+
+impl Default for UiScale {
+    fn default() -> Self {
+        UiScale(1.0)
+    }
+}
+
+/// Smallest and largest UI scale.
+pub const SCALE_RANGE: (f32, f32) = (0.6, 2.5);
+/// How much one Ctrl+= or Ctrl+- changes the scale.
+pub const SCALE_STEP: f32 = 1.1;
+
+fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
+    if *done {
+        return Ok(());
+    }
+    let ctx = contexts.ctx_mut()?;
+    ctx.options_mut(|o| o.zoom_with_keyboard = false);
+    ctx.set_visuals(palette::visuals());
+    ctx.all_styles_mut(|style| {
+        use egui::{FontFamily, FontId, TextStyle};
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(24.0, FontFamily::Proportional),
+            ),
+            (TextStyle::Body, FontId::new(16.0, FontFamily::Proportional)),
+            (
+                TextStyle::Button,
+                FontId::new(16.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(14.5, FontFamily::Monospace),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(13.0, FontFamily::Proportional),
+            ),
+        ]
+        .into();
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(10.0, 5.0);
+    });
+    *done = true;
+    Ok(())
+}
+
+fn zoom_keys(mut contexts: EguiContexts, mut scale: ResMut<UiScale>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let (bigger, smaller, reset) = ctx.input(|i| {
+        let cmd = i.modifiers.command;
+        (
+            cmd && (i.key_pressed(egui::Key::Equals) || i.key_pressed(egui::Key::Plus)),
+            cmd && i.key_pressed(egui::Key::Minus),
+            cmd && i.key_pressed(egui::Key::Num0),
+        )
+    });
+    let before = scale.0;
+    if bigger {
+        scale.0 *= SCALE_STEP;
+    }
+    if smaller {
+        scale.0 /= SCALE_STEP;
+    }
+    if reset {
+        scale.0 = 1.0;
+    }
+    scale.0 = scale.0.clamp(SCALE_RANGE.0, SCALE_RANGE.1);
+    if scale.0 != before || ctx.zoom_factor() != scale.0 {
+        ctx.set_zoom_factor(scale.0);
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Widgets the screens share.
+
+use super::palette;
+use bevy_egui::egui::{self, RichText, Ui};
+
+/// A root `Ui` covering the window, for panels to be laid out in.
+pub fn root(ctx: &egui::Context, add: impl FnOnce(&mut Ui)) {
+    let mut ui = Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    add(&mut ui);
+}
+
+/// A face for a frustration level, from calm to furious.
+pub fn face(mood: i32) -> &'static str {
+    match mood {
+        i32::MIN..=19 => "🙂",
+        20..=39 => "😐",
+        40..=59 => "😕",
+        60..=79 => "😠",
+        _ => "😡",
+    }
+}
+
+/// A word for a frustration level, so colour is never the only sign.
+pub fn mood_word(mood: i32) -> &'static str {
+    match mood {
+        i32::MIN..=19 => "calm",
+        20..=39 => "uneasy",
+        40..=59 => "frustrated",
+        60..=79 => "angry",
+        _ => "furious",
+    }
+}
+
+/// The caller's mood: a face, a word and a meter that fills towards their patience.
+pub fn mood_meter(ui: &mut Ui, mood: i32, patience: i32) {
+    let frac = (mood as f32 / patience.max(1) as f32).clamp(0.0, 1.0);
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(face(mood)).size(28.0));
+        ui.vertical(|ui| {
+            ui.label(
+                RichText::new(format!("Caller is {} ({mood}/{patience})", mood_word(mood))).small(),
+            );
+            ui.add(
+                egui::ProgressBar::new(frac)
+                    .desired_width(170.0)
+                    .fill(palette::severity(frac)),
+            );
+        });
+    });
+}
+
+/// A labelled bar for a score share (0–100).
+pub fn score_bar(ui: &mut Ui, label: &str, percent: f64, detail: &str) {
+    ui.horizontal(|ui| {
+        ui.add_sized([150.0, 20.0], egui::Label::new(label));
+        let frac = (percent / 100.0).clamp(0.0, 1.0) as f32;
+        ui.add(
+            egui::ProgressBar::new(frac)
+                .desired_width(220.0)
+                .fill(palette::severity(1.0 - frac))
+                .text(format!("{percent:.0} %")),
+        );
+        ui.label(RichText::new(detail).small().color(palette::MUTED));
+    });
+}
+
+/// A heading with a little space above it.
+pub fn heading(ui: &mut Ui, text: &str) {
+    ui.add_space(6.0);
+    ui.label(RichText::new(text).heading());
+    ui.add_space(2.0);
+}

@@ -1,0 +1,254 @@
+//! Headless app tests: the library as assets, a session driven through the app's own systems, scripts,
+//! and hot reload. No window and no renderer: MinimalPlugins, assets and states.
+
+use bevy::prelude::*;
+use helpdesk_sim::scenarios::{Library, ScenarioAsset, ScenarioErrors};
+use helpdesk_sim::screens::Screen;
+use helpdesk_sim::session::{Active, Intent, Progress};
+use helpdesk_sim::{AppOptions, headless_app};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A fresh library folder holding the starter scenario.
+fn starter_library(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("helpdesk-app-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("basics")).unwrap();
+    std::fs::write(
+        dir.join("basics/starter.ron"),
+        helpdesk_core::cli::template("starter"),
+    )
+    .unwrap();
+    dir
+}
+
+fn app_on(dir: &Path) -> App {
+    headless_app(AppOptions {
+        scenarios: dir.to_path_buf(),
+        ..default()
+    })
+}
+
+/// Updates until `done` holds, or fails after `limit`.
+fn update_until(
+    app: &mut App,
+    limit: Duration,
+    what: &str,
+    mut done: impl FnMut(&mut App) -> bool,
+) {
+    let start = Instant::now();
+    loop {
+        app.update();
+        if done(app) {
+            return;
+        }
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn settled(app: &mut App) -> bool {
+    let world = app.world();
+    world
+        .resource::<Library>()
+        .settled(world.resource::<AssetServer>())
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+fn send(app: &mut App, intent: Intent) {
+    app.world_mut().write_message(intent);
+    app.update();
+    app.update();
+}
+
+fn title(app: &App, id: &str) -> Option<String> {
+    let world = app.world();
+    world
+        .resource::<Library>()
+        .get(world.resource::<Assets<ScenarioAsset>>(), id)
+        .map(|s| s.src.title.clone())
+}
+
+#[test]
+fn the_bundled_library_loads_as_assets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let files = helpdesk_core::library::scenario_files(std::slice::from_ref(&root));
+    let mut app = app_on(&root);
+    update_until(
+        &mut app,
+        Duration::from_secs(60),
+        "the library to load",
+        settled,
+    );
+    let world = app.world();
+    let loaded = world
+        .resource::<Library>()
+        .scenarios(world.resource::<Assets<ScenarioAsset>>());
+    assert_eq!(
+        loaded.len(),
+        files.len(),
+        "every file loads: {:?}",
+        world.resource::<ScenarioErrors>().snapshot()
+    );
+    assert!(loaded.len() >= 8);
+    assert_eq!(world.resource::<ScenarioErrors>().count(), 0);
+}
+
+#[test]
+fn a_session_runs_from_the_picker_to_the_debrief_through_intents() {
+    let dir = starter_library("session");
+    let mut app = app_on(&dir);
+    update_until(
+        &mut app,
+        Duration::from_secs(20),
+        "the starter to load",
+        settled,
+    );
+    assert_eq!(screen(&app), Screen::Home);
+    send(&mut app, Intent::SetTrainee("Ada".into()));
+    send(&mut app, Intent::Practice);
+    assert_eq!(screen(&app), Screen::Picker);
+    send(&mut app, Intent::Choose("starter".into()));
+    assert_eq!(screen(&app), Screen::Briefing);
+    send(&mut app, Intent::SetSeed(7));
+    send(&mut app, Intent::Begin);
+    assert_eq!(screen(&app), Screen::Ticket);
+    let variant = {
+        let active = app.world().resource::<Active>();
+        let s = active.session.as_ref().unwrap();
+        s.scenario().src.variants[s.world.draw.variant].id.clone()
+    };
+    let keys = helpdesk_core::cli::template("starter");
+    let sc = helpdesk_core::scenario::load_bytes(
+        Path::new("s.ron"),
+        keys.as_bytes(),
+        &helpdesk_core::Catalogue::bundled(),
+    )
+    .unwrap();
+    for key in &sc.src.walkthroughs[&variant] {
+        send(&mut app, Intent::DoKey("reply:best".into()));
+        send(&mut app, Intent::DoKey(key.clone()));
+    }
+    send(&mut app, Intent::DoKey("reply:best".into()));
+    assert_eq!(screen(&app), Screen::Debrief);
+    let report = app.world().resource::<Active>().report.clone().unwrap();
+    assert!(
+        report.percent >= 90.0,
+        "the walkthrough scored {:.1} %",
+        report.percent
+    );
+    assert_eq!(
+        app.world().resource::<Progress>().last_score("starter"),
+        Some(report.percent)
+    );
+
+    // Retry with the same code goes back to the briefing with the same seed.
+    send(&mut app, Intent::Retry { new_seed: false });
+    assert_eq!(screen(&app), Screen::Briefing);
+    assert_eq!(
+        app.world()
+            .resource::<helpdesk_sim::session::Selection>()
+            .seed,
+        7
+    );
+}
+
+#[test]
+fn a_play_script_drives_the_app_to_the_debrief() {
+    let dir = starter_library("script");
+    let script = dir.join("run.script");
+    std::fs::write(&script, "trainee Bo\npractice\npick starter\nseed 3\nbegin\ndo reply:1\ndo ask_symptom\ndo net_use\ndo close\n").unwrap();
+    let mut app = headless_app(AppOptions {
+        scenarios: dir.clone(),
+        play_script: Some(script),
+        ..default()
+    });
+    update_until(&mut app, Duration::from_secs(20), "the debrief", |app| {
+        screen(app) == Screen::Debrief
+    });
+    let report = app.world().resource::<Active>().report.clone().unwrap();
+    assert_eq!(report.your_path.len(), 4);
+    assert!(
+        report.percent < 50.0,
+        "closing unfixed scores low: {:.1}",
+        report.percent
+    );
+}
+
+#[test]
+fn a_bad_script_line_is_reported_with_its_line() {
+    let err = helpdesk_sim::script::parse("trainee A\nfly away\n").unwrap_err();
+    assert_eq!(err.0, 2);
+    assert!(err.1.contains("unknown step `fly`"));
+    assert!(helpdesk_sim::script::parse("seed soon").is_err());
+}
+
+#[test]
+fn hot_reload_replaces_a_saved_file_and_keeps_the_last_good_version_of_a_broken_one() {
+    let dir = starter_library("reload");
+    let file = dir.join("basics/starter.ron");
+    let mut app = app_on(&dir);
+    update_until(
+        &mut app,
+        Duration::from_secs(20),
+        "the starter to load",
+        settled,
+    );
+    assert_eq!(
+        title(&app, "starter").as_deref(),
+        Some("Shared drive letter missing")
+    );
+
+    // A good save replaces the asset.
+    let good = helpdesk_core::cli::template("starter").replace(
+        "Shared drive letter missing",
+        "Mapped drive gone after update",
+    );
+    std::fs::write(&file, &good).unwrap();
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the edited title",
+        |app| title(app, "starter").as_deref() == Some("Mapped drive gone after update"),
+    );
+    let generation = app.world().resource::<Library>().generation;
+    assert!(generation >= 2, "the library noticed the reload");
+
+    // A broken save keeps the last good version and exposes the error with its position.
+    std::fs::write(&file, good.replace("kind: Tool,", "kind: Tol,")).unwrap();
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the error to show",
+        |app| app.world().resource::<ScenarioErrors>().count() > 0,
+    );
+    assert_eq!(
+        title(&app, "starter").as_deref(),
+        Some("Mapped drive gone after update")
+    );
+    let errors = app.world().resource::<ScenarioErrors>().snapshot();
+    let (path, diags) = errors.iter().next().unwrap();
+    assert!(path.ends_with("basics/starter.ron"), "{path:?}");
+    assert!(diags[0].line.is_some() && diags[0].col.is_some());
+    assert!(
+        diags[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `Tool`"),
+        "{:?}",
+        diags[0]
+    );
+
+    // Mending it clears the error.
+    std::fs::write(&file, &good).unwrap();
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the error to clear",
+        |app| app.world().resource::<ScenarioErrors>().count() == 0,
+    );
+}
