@@ -214,8 +214,12 @@ fn hot_reload_replaces_a_saved_file_and_keeps_the_last_good_version_of_a_broken_
         "the edited title",
         |app| title(app, "starter").as_deref() == Some("Mapped drive gone after update"),
     );
-    let generation = app.world().resource::<Library>().generation;
-    assert!(generation >= 2, "the library noticed the reload");
+    update_until(
+        &mut app,
+        Duration::from_secs(5),
+        "the library to count the reload",
+        |app| app.world().resource::<Library>().generation >= 2,
+    );
 
     // A broken save keeps the last good version and exposes the error with its position.
     std::fs::write(&file, good.replace("kind: Tool,", "kind: Tol,")).unwrap();

@@ -29,7 +29,7 @@ fn ui(
         widgets::root(&ctx, |root| {
             egui::CentralPanel::default().show(root, |ui| {
                 ui.label("That scenario is not loaded.");
-                if ui.button("← Back").clicked() {
+                if ui.button("Back").clicked() {
                     intents.write(Intent::Go(Screen::Picker));
                 }
             });
@@ -45,7 +45,7 @@ fn ui(
     let text = &mut seed_text.1;
     widgets::root(&ctx, |root| {
         egui::CentralPanel::default().show(root, |ui| {
-            if ui.button("← Choose another ticket").clicked() {
+            if ui.button("Back to the ticket list").clicked() {
                 intents.write(Intent::Go(Screen::Picker));
             }
             ui.add_space(8.0);

@@ -103,11 +103,11 @@ fn ui(
                 ui.columns(2, |cols| {
                     widgets::heading(&mut cols[0], "Your path");
                     for (i, p) in r.your_path.iter().enumerate() {
-                        cols[0].label(format!("{:>2}. {p}", i + 1));
+                        cols[0].add(egui::Label::new(format!("{:>2}. {p}", i + 1)).wrap());
                     }
                     widgets::heading(&mut cols[1], "Best path");
                     for (i, p) in r.best_path.iter().enumerate() {
-                        cols[1].label(format!("{:>2}. {p}", i + 1));
+                        cols[1].add(egui::Label::new(format!("{:>2}. {p}", i + 1)).wrap());
                     }
                 });
             });
@@ -125,7 +125,7 @@ fn findings(ui: &mut egui::Ui, list: &[Finding], colour: egui::Color32) {
                     .color(colour),
             );
             let harm = if f.harmful { " ⚠ harmful" } else { "" };
-            ui.label(format!("{}{harm}", f.reason));
+            ui.add(egui::Label::new(format!("{}{harm}", f.reason)).wrap());
             ui.label(
                 egui::RichText::new(format!(
                     "minute {}, step {} · {}",

@@ -54,7 +54,7 @@ fn ui(
     widgets::root(&ctx, |root| {
         egui::Panel::top("picker_top").show(root, |ui| {
             ui.horizontal(|ui| {
-                if ui.button("← Home").clicked() {
+                if ui.button("Back to home").clicked() {
                     intents.write(Intent::Go(Screen::Home));
                 }
                 ui.heading("Choose a ticket");
@@ -188,16 +188,20 @@ fn ui(
                         ui.end_row();
                         for s in &shown {
                             ui.vertical(|ui| {
+                                ui.set_width(520.0);
                                 if ui
                                     .link(egui::RichText::new(&s.src.title).strong())
                                     .clicked()
                                 {
                                     intents.write(Intent::Choose(s.id().to_string()));
                                 }
-                                ui.label(
-                                    egui::RichText::new(&s.src.summary)
-                                        .small()
-                                        .color(palette::MUTED),
+                                ui.add(
+                                    egui::Label::new(
+                                        egui::RichText::new(neutral(&s.src.summary))
+                                            .small()
+                                            .color(palette::MUTED),
+                                    )
+                                    .wrap(),
                                 );
                             });
                             ui.label(format!("{:?}", s.src.channel));
@@ -221,4 +225,19 @@ fn ui(
 
 fn stars(d: u8) -> String {
     "★".repeat(d as usize) + &"☆".repeat(5usize.saturating_sub(d as usize))
+}
+
+/// A summary with its placeholders in neutral words: the caller and the values depend on the seed.
+fn neutral(text: &str) -> String {
+    helpdesk_core::text::render(text, |name| {
+        Some(
+            match name {
+                "caller" | "first_name" => "The caller",
+                "role" => "a member of staff",
+                "ticket" => "the ticket",
+                _ => "…",
+            }
+            .to_string(),
+        )
+    })
 }

@@ -66,7 +66,8 @@ pub fn score_bar(ui: &mut Ui, label: &str, percent: f64, detail: &str) {
                 .fill(palette::severity(1.0 - frac))
                 .text(format!("{percent:.0} %")),
         );
-        ui.label(RichText::new(detail).small().color(palette::MUTED));
+        ui.add(egui::Label::new(RichText::new(detail).small().color(palette::MUTED)).truncate())
+            .on_hover_text(detail);
     });
 }
 
