@@ -14,6 +14,8 @@
 //! do reply:best        document, escalate:TEAM, close
 //! go debrief           show a screen
 //! wait 10              let 10 frames pass
+//! pad 300              benchmark: add 300 caller lines to the transcript
+//! measure 120          benchmark: print the mean and p95 frame time over 120 frames
 //! ```
 
 use crate::AppOptions;
@@ -53,6 +55,10 @@ pub fn plugin(app: &mut App) {
 pub enum ScriptStep {
     Intent(Intent),
     Wait(u32),
+    /// Adds filler lines to the running session's transcript (for the frame-time benchmark).
+    Pad(u32),
+    /// Measures frame times over this many frames and prints them.
+    Measure(u32),
 }
 
 /// The script's progress.
@@ -66,6 +72,9 @@ pub struct Script {
     pub wait: u32,
     /// Set once the screenshot has been requested.
     pub captured: bool,
+    /// Frames still to measure, and the frame times so far (seconds).
+    pub measuring: u32,
+    pub frame_times: Vec<f64>,
 }
 
 /// Frames to let egui lay out and the renderer settle before capturing.
@@ -123,7 +132,7 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
                 return Err((
                     i + 1,
                     format!(
-                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, do, retry, go, wait"
+                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, do, retry, go, wait, pad, measure"
                     ),
                 ));
             }
@@ -140,8 +149,30 @@ fn run_script(
     mut intents: MessageWriter<Intent>,
     mut commands: Commands,
     mut exit: MessageWriter<AppExit>,
+    mut active: ResMut<crate::session::Active>,
+    time: Res<Time<Real>>,
 ) {
     if !script.active || script.captured {
+        return;
+    }
+    if script.measuring > 0 {
+        script.frame_times.push(time.delta_secs_f64());
+        script.measuring -= 1;
+        if script.measuring == 0 {
+            let mut t = std::mem::take(&mut script.frame_times);
+            t.sort_by(f64::total_cmp);
+            let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
+            let p95 = t
+                .get((t.len() as f64 * 0.95) as usize)
+                .copied()
+                .unwrap_or(mean);
+            println!(
+                "frame time over {} frames: mean {:.1} ms, p95 {:.1} ms",
+                t.len(),
+                mean * 1000.0,
+                p95 * 1000.0
+            );
+        }
         return;
     }
     if script.failed.is_some() {
@@ -163,6 +194,27 @@ fn run_script(
             script.wait = 1;
         }
         Some(ScriptStep::Wait(n)) => script.wait = n,
+        Some(ScriptStep::Pad(n)) => {
+            if let Some(session) = active.session.as_mut() {
+                let events = (0..n)
+                    .map(|i| {
+                        helpdesk_core::Event::CallerSays(format!(
+                            "Filler line {i} of {n}, so the transcript is long."
+                        ))
+                    })
+                    .collect();
+                session.log.push(helpdesk_core::engine::Entry {
+                    command: None,
+                    minute: session.state.minute,
+                    events,
+                });
+            }
+        }
+        Some(ScriptStep::Measure(n)) => {
+            // Skip the first frame, whose delta includes the script's own work.
+            script.measuring = n;
+            script.wait = 1;
+        }
         None => match script.screenshot.clone() {
             Some(path) => {
                 script.captured = true;

@@ -1518,7 +1518,7 @@ impl Session {
             minute: self.state.minute,
             events,
         });
-        Ok(&self
+        Ok(self
             .log
             .last()
             .map(|e| e.events.as_slice())

@@ -37,10 +37,10 @@ pub fn render(s: &str, mut lookup: impl FnMut(&str) -> Option<String>) -> String
         if tail.starts_with("{{") || tail.starts_with("}}") {
             out.push_str(&tail[..1]);
             rest = &tail[2..];
-        } else if tail.starts_with('{') {
-            match tail[1..].find('}') {
+        } else if let Some(inner) = tail.strip_prefix('{') {
+            match inner.find('}') {
                 Some(end) => {
-                    let name = &tail[1..1 + end];
+                    let name = &inner[..end];
                     match lookup(name) {
                         Some(v) => out.push_str(&v),
                         None => out.push_str(&tail[..end + 2]),

@@ -25,7 +25,6 @@ pub struct Filters {
     pub difficulty: Option<u8>,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn ui(
     mut contexts: EguiContexts,
     lib: Res<Library>,

@@ -88,7 +88,7 @@ pub fn run(paths: &[PathBuf], files: usize, cat: &Catalogue) -> ExitCode {
                 x ^= x << 17;
                 // Bias away from ending at once, so sessions run long like real play.
                 let pick = (x % cmds.len() as u64) as usize;
-                let cmd = if pick >= cmds.len().saturating_sub(12) && x % 4 != 0 {
+                let cmd = if pick >= cmds.len().saturating_sub(12) && !x.is_multiple_of(4) {
                     &cmds[pick % cmds.len().saturating_sub(12).max(1)]
                 } else {
                     &cmds[pick]
