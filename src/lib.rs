@@ -76,7 +76,14 @@ pub fn window_app(options: AppOptions) -> App {
             WinitSettings::continuous()
         } else {
             WinitSettings {
-                focused_mode: UpdateMode::reactive(Duration::from_secs(1)),
+                // Raw device events (mouse motion anywhere on the screen) would wake an idle window
+                // all the time; window and input events still do.
+                focused_mode: UpdateMode::Reactive {
+                    wait: Duration::from_secs(1),
+                    react_to_device_events: false,
+                    react_to_user_events: true,
+                    react_to_window_events: true,
+                },
                 unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(5)),
             }
         })
@@ -99,6 +106,9 @@ pub fn window_app(options: AppOptions) -> App {
         .add_systems(Startup, |mut commands: Commands| {
             commands.spawn(Camera2d);
         });
+    if std::env::var_os("HELPDESK_FRAME_STATS").is_some() {
+        app.add_systems(Last, frame_stats);
+    }
     if let Some(name) = &options.trainee {
         app.world_mut()
             .write_message(session::Intent::SetTrainee(name.clone()));
@@ -123,4 +133,18 @@ pub fn headless_app(options: AppOptions) -> App {
         ))
         .add_plugins(core_plugin);
     app
+}
+
+/// With `HELPDESK_FRAME_STATS` set, prints how many frames ran in each two-second window: the way to
+/// check that an idle window really stops drawing.
+fn frame_stats(mut state: Local<Option<(std::time::Instant, u64)>>) {
+    let (since, frames) = state.get_or_insert((std::time::Instant::now(), 0));
+    *frames += 1;
+    if since.elapsed().as_secs_f64() >= 2.0 {
+        println!(
+            "frames in the last {:.1} s: {frames}",
+            since.elapsed().as_secs_f64()
+        );
+        *state = Some((std::time::Instant::now(), 0));
+    }
 }

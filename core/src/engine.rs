@@ -494,7 +494,7 @@ impl World {
             clues: (0..self.sc.clue_ids.len() as Idx)
                 .filter(|k| st.knows(*k))
                 .collect(),
-            note: format!("{}: see findings.", self.sc.src.title),
+            note: "Findings attached; steps tried are in the ticket.".into(),
         }
     }
 
@@ -527,8 +527,12 @@ impl World {
         if !st.has(flag::DOCUMENTED) {
             out.push(Command::Document(self.best_notes(st)));
         }
+        let handoff = self.full_handoff(st, Team::Network);
         for team in Team::ALL {
-            out.push(Command::Escalate(self.full_handoff(st, team)));
+            out.push(Command::Escalate(Handoff {
+                team,
+                ..handoff.clone()
+            }));
         }
         out.push(Command::Close);
         out

@@ -12,6 +12,7 @@ use crate::scenario::*;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -66,7 +67,7 @@ struct Node {
 /// Explores one world (scenario, draw and variant).
 pub struct Solver<'w> {
     w: &'w World,
-    memo: HashMap<State, Node>,
+    memo: FxHashMap<State, Node>,
     path: Vec<Command>,
     dead_ends: usize,
     examples: Vec<Vec<String>>,
@@ -80,7 +81,7 @@ impl<'w> Solver<'w> {
     pub fn new(w: &'w World) -> Self {
         Solver {
             w,
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
             path: Vec::new(),
             dead_ends: 0,
             examples: Vec::new(),

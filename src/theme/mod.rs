@@ -67,7 +67,11 @@ fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) -> Result {
     Ok(())
 }
 
-fn zoom_keys(mut contexts: EguiContexts, mut scale: ResMut<UiScale>) -> Result {
+fn zoom_keys(
+    mut contexts: EguiContexts,
+    mut scale: ResMut<UiScale>,
+    mut applied: Local<Option<f32>>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     let (bigger, smaller, reset) = ctx.input(|i| {
         let cmd = i.modifiers.command;
@@ -88,8 +92,11 @@ fn zoom_keys(mut contexts: EguiContexts, mut scale: ResMut<UiScale>) -> Result {
         scale.0 = 1.0;
     }
     scale.0 = scale.0.clamp(SCALE_RANGE.0, SCALE_RANGE.1);
-    if scale.0 != before || ctx.zoom_factor() != scale.0 {
+    // Apply only on change: setting the zoom asks egui for a repaint, which would keep an idle window
+    // drawing every frame.
+    if scale.0 != before || *applied != Some(scale.0) {
         ctx.set_zoom_factor(scale.0);
+        *applied = Some(scale.0);
     }
     Ok(())
 }
