@@ -137,14 +137,18 @@ pub fn headless_app(options: AppOptions) -> App {
 
 /// With `HELPDESK_FRAME_STATS` set, prints how many frames ran in each two-second window: the way to
 /// check that an idle window really stops drawing.
-fn frame_stats(mut state: Local<Option<(std::time::Instant, u64)>>) {
-    let (since, frames) = state.get_or_insert((std::time::Instant::now(), 0));
+fn frame_stats(
+    mut state: Local<Option<(std::time::Instant, u64, u64)>>,
+    mut redraws: MessageReader<bevy::window::RequestRedraw>,
+) {
+    let (since, frames, requests) = state.get_or_insert((std::time::Instant::now(), 0, 0));
     *frames += 1;
+    *requests += redraws.read().count() as u64;
     if since.elapsed().as_secs_f64() >= 2.0 {
         println!(
-            "frames in the last {:.1} s: {frames}",
+            "frames in the last {:.1} s: {frames} ({requests} redraw requests)",
             since.elapsed().as_secs_f64()
         );
-        *state = Some((std::time::Instant::now(), 0));
+        *state = Some((std::time::Instant::now(), 0, 0));
     }
 }

@@ -128,6 +128,16 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
                     .parse()
                     .map_err(|_| (i + 1, "wait needs a whole number".to_string()))?,
             ),
+            "pad" => ScriptStep::Pad(
+                need("a number of lines")?
+                    .parse()
+                    .map_err(|_| (i + 1, "pad needs a whole number".to_string()))?,
+            ),
+            "measure" => ScriptStep::Measure(
+                need("a number of frames")?
+                    .parse()
+                    .map_err(|_| (i + 1, "measure needs a whole number".to_string()))?,
+            ),
             other => {
                 return Err((
                     i + 1,

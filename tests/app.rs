@@ -184,6 +184,14 @@ fn a_bad_script_line_is_reported_with_its_line() {
     assert_eq!(err.0, 2);
     assert!(err.1.contains("unknown step `fly`"));
     assert!(helpdesk_sim::script::parse("seed soon").is_err());
+    let steps = helpdesk_sim::script::parse("pad 300\nmeasure 60 # frames\n").unwrap();
+    assert_eq!(
+        steps,
+        vec![
+            helpdesk_sim::script::ScriptStep::Pad(300),
+            helpdesk_sim::script::ScriptStep::Measure(60)
+        ]
+    );
 }
 
 #[test]
