@@ -34,6 +34,16 @@ pub struct AppOptions {
     pub data_dir: Option<PathBuf>,
 }
 
+impl AppOptions {
+    /// The options the app was built with (defaults when none were inserted).
+    pub fn of(app: &App) -> AppOptions {
+        app.world()
+            .get_resource::<AppOptions>()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 impl Default for AppOptions {
     fn default() -> Self {
         AppOptions {

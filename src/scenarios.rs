@@ -18,11 +18,7 @@ use std::sync::{Arc, Mutex};
 pub const SOURCE: &str = "scenarios";
 
 pub fn plugin(app: &mut App) {
-    let options = app
-        .world()
-        .get_resource::<AppOptions>()
-        .cloned()
-        .unwrap_or_default();
+    let options = AppOptions::of(app);
     let root = absolute(&options.scenarios);
     let errors = ScenarioErrors::default();
     // Sources must exist before the AssetPlugin builds: `register_scenario_source` is called by the

@@ -27,11 +27,7 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 pub fn plugin(app: &mut App) {
-    let options = app
-        .world()
-        .get_resource::<AppOptions>()
-        .cloned()
-        .unwrap_or_default();
+    let options = AppOptions::of(app);
     let mut script = Script {
         screenshot: options.screenshot.clone(),
         ..default()

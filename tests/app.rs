@@ -22,11 +22,19 @@ fn starter_library(name: &str) -> PathBuf {
     dir
 }
 
+/// A headless app on `dir`, updated until every scenario file has loaded or failed.
 fn app_on(dir: &Path) -> App {
-    headless_app(AppOptions {
+    let mut app = headless_app(AppOptions {
         scenarios: dir.to_path_buf(),
         ..default()
-    })
+    });
+    update_until(
+        &mut app,
+        Duration::from_secs(60),
+        "the library to load",
+        settled,
+    );
+    app
 }
 
 /// Updates until `done` holds, or fails after `limit`.
@@ -76,13 +84,7 @@ fn title(app: &App, id: &str) -> Option<String> {
 fn the_bundled_library_loads_as_assets() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let files = helpdesk_core::library::scenario_files(std::slice::from_ref(&root));
-    let mut app = app_on(&root);
-    update_until(
-        &mut app,
-        Duration::from_secs(60),
-        "the library to load",
-        settled,
-    );
+    let app = app_on(&root);
     let world = app.world();
     let loaded = world
         .resource::<Library>()
@@ -101,12 +103,6 @@ fn the_bundled_library_loads_as_assets() {
 fn a_session_runs_from_the_picker_to_the_debrief_through_intents() {
     let dir = starter_library("session");
     let mut app = app_on(&dir);
-    update_until(
-        &mut app,
-        Duration::from_secs(20),
-        "the starter to load",
-        settled,
-    );
     assert_eq!(screen(&app), Screen::Home);
     send(&mut app, Intent::SetTrainee("Ada".into()));
     send(&mut app, Intent::Practice);
@@ -199,12 +195,6 @@ fn hot_reload_replaces_a_saved_file_and_keeps_the_last_good_version_of_a_broken_
     let dir = starter_library("reload");
     let file = dir.join("basics/starter.ron");
     let mut app = app_on(&dir);
-    update_until(
-        &mut app,
-        Duration::from_secs(20),
-        "the starter to load",
-        settled,
-    );
     assert_eq!(
         title(&app, "starter").as_deref(),
         Some("Shared drive letter missing")

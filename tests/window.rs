@@ -38,6 +38,7 @@ fn a_scripted_session_renders_a_real_debrief_screenshot() {
         .arg("--screenshot")
         .arg(&out)
         .env("WGPU_BACKEND", "vulkan")
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
         .status()
         .expect("xvfb-run starts");
     assert!(status.success(), "the app exited with {status}");
