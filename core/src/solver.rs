@@ -118,7 +118,20 @@ impl<'w> Solver<'w> {
         let mut best: Option<i32> = None;
         let mut best_cmd = None;
         let mut dead = Vec::new();
+        // A hand-off to the wrong team always ends in a loss, so it can change neither the best score nor
+        // winnability, and it never leads to an open state (a dead end). One wrong team stands for all of
+        // them, so moments that only a wrong escalation sets off still count as reachable.
+        let right_team = self.w.variant().escalate.as_ref().map(|(t, _)| *t);
+        let mut wrong_seen = false;
         for cmd in self.w.commands(st) {
+            if let Command::Escalate(h) = &cmd
+                && Some(h.team) != right_team
+            {
+                if wrong_seen {
+                    continue;
+                }
+                wrong_seen = true;
+            }
             let mut next = st.clone();
             let mut out = Out::new(None, 0);
             step(self.w, &mut next, &cmd, &mut out);
