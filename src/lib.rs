@@ -119,11 +119,11 @@ pub fn window_app(options: AppOptions) -> App {
     if std::env::var_os("HELPDESK_FRAME_STATS").is_some() {
         app.add_systems(Last, frame_stats);
     }
+    app.add_plugins(plugin);
     if let Some(name) = &options.trainee {
         app.world_mut()
             .write_message(session::Intent::SetTrainee(name.clone()));
     }
-    app.add_plugins(plugin);
     app
 }
 

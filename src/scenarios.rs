@@ -191,6 +191,10 @@ impl Library {
 }
 
 fn load_library(mut lib: ResMut<Library>, root: Res<ScenarioRoot>, server: Res<AssetServer>) {
+    if !root.0.is_dir() {
+        warn!("the scenario folder {} does not exist", root.0.display());
+        return;
+    }
     let files = library::scenario_files(std::slice::from_ref(&root.0));
     if files.is_empty() {
         warn!("no scenario files under {}", root.0.display());

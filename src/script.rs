@@ -70,6 +70,8 @@ pub struct Script {
     pub captured: bool,
     /// Frames still to measure, and the frame times so far (seconds).
     pub measuring: u32,
+    /// Set once the frames before the screenshot have been waited.
+    pub settling_done: bool,
     pub frame_times: Vec<f64>,
 }
 
@@ -222,6 +224,11 @@ fn run_script(
             script.wait = 1;
         }
         None => match script.screenshot.clone() {
+            // Let egui lay out and the renderer present a few frames before capturing.
+            Some(_) if !script.settling_done => {
+                script.settling_done = true;
+                script.wait = SETTLE_FRAMES;
+            }
             Some(path) => {
                 script.captured = true;
                 commands

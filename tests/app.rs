@@ -175,6 +175,22 @@ fn a_play_script_drives_the_app_to_the_debrief() {
 }
 
 #[test]
+fn a_missing_scenario_folder_leaves_an_empty_library_not_a_stuck_one() {
+    let mut app = headless_app(AppOptions {
+        scenarios: PathBuf::from("/nonexistent/helpdesk-scenarios"),
+        ..default()
+    });
+    update_until(
+        &mut app,
+        Duration::from_secs(5),
+        "an empty, settled library",
+        |app| settled(app),
+    );
+    assert!(app.world().resource::<Library>().files.is_empty());
+    assert_eq!(screen(&app), Screen::Home);
+}
+
+#[test]
 fn a_bad_script_line_is_reported_with_its_line() {
     let err = helpdesk_sim::script::parse("trainee A\nfly away\n").unwrap_err();
     assert_eq!(err.0, 2);

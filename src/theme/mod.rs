@@ -5,7 +5,7 @@ pub mod palette;
 pub mod widgets;
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use bevy_egui::{EguiContexts, EguiInput, EguiPreUpdateSet, EguiPrimaryContextPass, egui};
 
 pub fn plugin(app: &mut App) {
     app.init_resource::<UiScale>().add_systems(
@@ -13,6 +13,12 @@ pub fn plugin(app: &mut App) {
         (apply_style, zoom_keys)
             .chain()
             .before(crate::screens::ScreenUi),
+    );
+    app.add_systems(
+        PreUpdate,
+        drop_unchanged_modifiers
+            .after(EguiPreUpdateSet::ProcessInput)
+            .before(EguiPreUpdateSet::BeginPass),
     );
 }
 
@@ -99,4 +105,22 @@ fn zoom_keys(
         *applied = Some(scale.0);
     }
     Ok(())
+}
+
+/// bevy_egui hands egui the keyboard modifiers as an event on every frame, and egui repaints whenever it
+/// has input, so an idle window would redraw forever. Pass the modifiers on only when they change.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        input.0.events.retain(|e| match e {
+            egui::Event::ModifiersChanged(m) if *last == Some(*m) => false,
+            egui::Event::ModifiersChanged(m) => {
+                *last = Some(*m);
+                true
+            }
+            _ => true,
+        });
+    }
 }
