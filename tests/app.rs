@@ -184,7 +184,7 @@ fn a_missing_scenario_folder_leaves_an_empty_library_not_a_stuck_one() {
         &mut app,
         Duration::from_secs(5),
         "an empty, settled library",
-        |app| settled(app),
+        settled,
     );
     assert!(app.world().resource::<Library>().files.is_empty());
     assert_eq!(screen(&app), Screen::Home);
