@@ -501,6 +501,11 @@ impl World {
     /// Every command a trainee could issue now. Notes and hand-offs are the complete ones; the UI builds
     /// its own from the trainee's input.
     pub fn commands(&self, st: &State) -> Vec<Command> {
+        self.commands_with_teams(st, &Team::ALL)
+    }
+
+    /// Like [`World::commands`], offering escalation only to `teams`.
+    pub fn commands_with_teams(&self, st: &State, teams: &[Team]) -> Vec<Command> {
         let mut out = Vec::new();
         if st.is_over() {
             return out;
@@ -528,7 +533,7 @@ impl World {
             out.push(Command::Document(self.best_notes(st)));
         }
         let handoff = self.full_handoff(st, Team::Network);
-        for team in Team::ALL {
+        for &team in teams {
             out.push(Command::Escalate(Handoff {
                 team,
                 ..handoff.clone()

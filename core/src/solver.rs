@@ -75,6 +75,8 @@ pub struct Solver<'w> {
     seen_known: u64,
     seen_fired: u64,
     exhausted: bool,
+    /// The teams worth trying: the right one, if any, and one wrong one.
+    teams: Vec<Team>,
 }
 
 impl<'w> Solver<'w> {
@@ -89,6 +91,11 @@ impl<'w> Solver<'w> {
             seen_known: 0,
             seen_fired: 0,
             exhausted: false,
+            teams: {
+                let right = w.variant().escalate.as_ref().map(|(t, _)| *t);
+                let wrong = Team::ALL.into_iter().find(|t| Some(*t) != right);
+                right.into_iter().chain(wrong).collect()
+            },
         }
     }
 
@@ -121,17 +128,8 @@ impl<'w> Solver<'w> {
         // A hand-off to the wrong team always ends in a loss, so it can change neither the best score nor
         // winnability, and it never leads to an open state (a dead end). One wrong team stands for all of
         // them, so moments that only a wrong escalation sets off still count as reachable.
-        let right_team = self.w.variant().escalate.as_ref().map(|(t, _)| *t);
-        let mut wrong_seen = false;
-        for cmd in self.w.commands(st) {
-            if let Command::Escalate(h) = &cmd
-                && Some(h.team) != right_team
-            {
-                if wrong_seen {
-                    continue;
-                }
-                wrong_seen = true;
-            }
+        let teams = &self.teams;
+        for cmd in self.w.commands_with_teams(st, teams) {
             let mut next = st.clone();
             let mut out = Out::new(None, 0);
             step(self.w, &mut next, &cmd, &mut out);
