@@ -419,6 +419,27 @@ impl World {
         }
     }
 
+    /// The state once the ticket has opened (opening moments fired), without recording events.
+    pub fn opening_state(&self) -> State {
+        let mut st = self.initial_state();
+        start(self, &mut st, &mut Out::new(None, 0));
+        st
+    }
+
+    /// Replays `cmds` from the opening state: a label for each command, and the state they lead to.
+    pub fn replay_labels<'c>(
+        &self,
+        cmds: impl IntoIterator<Item = &'c Command>,
+    ) -> (Vec<String>, State) {
+        let mut st = self.opening_state();
+        let mut labels = Vec::new();
+        for cmd in cmds {
+            labels.push(describe(self, &st, cmd));
+            step(self, &mut st, cmd, &mut Out::new(None, 0));
+        }
+        (labels, st)
+    }
+
     fn render_value(&self, v: &Value) -> Value {
         match v {
             Value::Text(t) if t.contains('{') => Value::Text(self.render_with(t, None).into()),

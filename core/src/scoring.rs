@@ -4,7 +4,7 @@
 //! against the best score the solver finds for the same world (variant, caller and seed), and compared
 //! with that best path category by category and objective by objective.
 
-use crate::engine::{Event, Out, Outcome, Points, Session, command_key, describe, start, step};
+use crate::engine::{Event, Outcome, Points, Session, command_key};
 use crate::scenario::Category;
 use crate::solver;
 use serde::Serialize;
@@ -124,20 +124,8 @@ pub fn report(s: &Session) -> Report {
     // Most costly first, then in the order they happened.
     cost.sort_by_key(|f| (f.points, f.turn));
 
-    let mut best_labels = Vec::new();
-    let mut replay = s.world.initial_state();
-    start(&s.world, &mut replay, &mut Out::new(None, 0));
-    for cmd in &best_cmds {
-        best_labels.push(describe(&s.world, &replay, cmd));
-        step(&s.world, &mut replay, cmd, &mut Out::new(None, 0));
-    }
-    let mut your_path = Vec::new();
-    let mut replay = s.world.initial_state();
-    start(&s.world, &mut replay, &mut Out::new(None, 0));
-    for cmd in s.commands_issued() {
-        your_path.push(describe(&s.world, &replay, &cmd));
-        step(&s.world, &mut replay, &cmd, &mut Out::new(None, 0));
-    }
+    let (best_labels, _) = s.world.replay_labels(&best_cmds);
+    let (your_path, _) = s.world.replay_labels(&s.commands_issued());
 
     Report {
         scenario: s.scenario().src.id.clone(),

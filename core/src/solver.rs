@@ -189,17 +189,11 @@ impl<'w> Solver<'w> {
 /// Solves one variant from the state a session with `seed` would start in.
 pub fn solve_variant(sc: &Arc<Compiled>, seed: u64, variant: usize) -> (VariantReport, [u64; 3]) {
     let w = World::new(sc.clone(), seed, Some(variant));
-    let mut st = w.initial_state();
-    start(&w, &mut st, &mut Out::new(None, 0));
+    let st = w.opening_state();
     let mut solver = Solver::new(&w);
     let value = solver.value(&st);
     let path = solver.best_path(&st);
-    let mut labels = Vec::new();
-    let mut replay = st.clone();
-    for cmd in &path {
-        labels.push(describe(&w, &replay, cmd));
-        step(&w, &mut replay, cmd, &mut Out::new(None, 0));
-    }
+    let (labels, replay) = w.replay_labels(&path);
     let report = VariantReport {
         variant: sc.src.variants[variant].id.clone(),
         winnable: value.is_some(),
@@ -256,8 +250,7 @@ pub fn solve(sc: &Arc<Compiled>, seed: u64) -> SolveReport {
 /// The best score a session's world allows, and the events of one best path (for the debrief's
 /// per-category and per-objective comparison).
 pub fn best_for(world: &World) -> (i32, Vec<Command>, Vec<Event>) {
-    let mut st = world.initial_state();
-    start(world, &mut st, &mut Out::new(None, 0));
+    let st = world.opening_state();
     let mut solver = Solver::new(world);
     let value = solver.value(&st).unwrap_or(0);
     let path = solver.best_path(&st);

@@ -1,7 +1,7 @@
 //! `bench`: the speed figures the project promises, measured on this machine. Timings live here and
 //! never in tests, where a slow machine would turn them into false failures.
 
-use crate::engine::{Out, World, start, step};
+use crate::engine::{Out, World, step};
 use crate::library;
 use crate::objectives::Catalogue;
 use crate::solver;
@@ -87,8 +87,7 @@ pub fn run(paths: &[PathBuf], files: usize, cat: &Catalogue) -> ExitCode {
     while t.elapsed().as_secs_f64() < 2.0 {
         for s in &lib.scenarios {
             let w = World::new(s.clone(), round, None);
-            let mut st = w.initial_state();
-            start(&w, &mut st, &mut Out::new(None, 0));
+            let mut st = w.opening_state();
             while !st.is_over() {
                 let cmds = w.commands(&st);
                 if cmds.is_empty() {
