@@ -155,7 +155,8 @@ pub mod flag {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct State {
     pub variant: u8,
-    pub facts: Vec<Value>,
+    /// Shared until an effect changes a fact, so copying a state is cheap.
+    pub facts: Arc<Vec<Value>>,
     pub known: u64,
     pub done: u64,
     pub stated: u64,
@@ -404,7 +405,7 @@ impl World {
         let facts = v.facts.iter().map(|f| self.render_value(f)).collect();
         State {
             variant: self.draw.variant as u8,
-            facts,
+            facts: Arc::new(facts),
             known: 0,
             done: 0,
             stated: 0,
@@ -999,7 +1000,7 @@ fn effects(
                         fact: w.sc.fact_names[i].clone(),
                         value: v.to_string(),
                     });
-                    st.facts[i] = v;
+                    Arc::make_mut(&mut st.facts)[i] = v;
                 }
             }
             CEffect::Reveal(k) => {

@@ -58,16 +58,99 @@ impl SolveReport {
     }
 }
 
+/// A state as the memo sees it: the facts replaced by an interned number, so the key is small, `Copy`
+/// and cheap to hash. Built by destructuring [`State`], so a new field there fails to compile here.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct Key {
+    facts: u32,
+    variant: u8,
+    known: u64,
+    done: u64,
+    stated: u64,
+    fired: u64,
+    pending: u64,
+    theory: Option<Idx>,
+    frustration: i32,
+    minute: u32,
+    last_contact: u32,
+    flags: u16,
+    phase: Phase,
+}
+
+/// Interns fact vectors. A state whose facts are the canonical copy is looked up by address; only a
+/// state whose facts an effect has just changed is hashed by content.
+#[derive(Default)]
+struct Facts {
+    by_value: FxHashMap<Arc<Vec<Value>>, u32>,
+    by_addr: FxHashMap<usize, u32>,
+    canonical: Vec<Arc<Vec<Value>>>,
+}
+
+impl Facts {
+    fn intern(&mut self, f: &Arc<Vec<Value>>) -> u32 {
+        // Canonical copies live in `canonical` for the solver's lifetime, so an address is never reused.
+        if let Some(&id) = self.by_addr.get(&(Arc::as_ptr(f) as usize)) {
+            return id;
+        }
+        if let Some(&id) = self.by_value.get(f) {
+            return id;
+        }
+        let id = self.canonical.len() as u32;
+        self.canonical.push(f.clone());
+        self.by_value.insert(f.clone(), id);
+        self.by_addr.insert(Arc::as_ptr(f) as usize, id);
+        id
+    }
+
+    /// `st` with its facts swapped for the canonical copy, and its key.
+    fn key(&mut self, st: &State) -> (Key, Arc<Vec<Value>>) {
+        let State {
+            variant,
+            facts,
+            known,
+            done,
+            stated,
+            fired,
+            pending,
+            theory,
+            frustration,
+            minute,
+            last_contact,
+            flags,
+            phase,
+        } = st;
+        let id = self.intern(facts);
+        let key = Key {
+            facts: id,
+            variant: *variant,
+            known: *known,
+            done: *done,
+            stated: *stated,
+            fired: *fired,
+            pending: *pending,
+            theory: *theory,
+            frustration: *frustration,
+            minute: *minute,
+            last_contact: *last_contact,
+            flags: *flags,
+            phase: *phase,
+        };
+        (key, self.canonical[id as usize].clone())
+    }
+}
+
 #[derive(Clone)]
 struct Node {
     value: Option<i32>,
-    best: Option<Command>,
+    /// The best move, as its index in the engine's list of commands for this state.
+    best: Option<u8>,
 }
 
 /// Explores one world (scenario, draw and variant).
 pub struct Solver<'w> {
     w: &'w World,
-    memo: FxHashMap<State, Node>,
+    memo: FxHashMap<Key, Node>,
+    facts: Facts,
     path: Vec<Command>,
     dead_ends: usize,
     examples: Vec<Vec<String>>,
@@ -83,7 +166,8 @@ impl<'w> Solver<'w> {
     pub fn new(w: &'w World) -> Self {
         Solver {
             w,
-            memo: FxHashMap::default(),
+            memo: FxHashMap::with_capacity_and_hasher(1 << 12, Default::default()),
+            facts: Facts::default(),
             path: Vec::new(),
             dead_ends: 0,
             examples: Vec::new(),
@@ -101,7 +185,8 @@ impl<'w> Solver<'w> {
 
     /// The best total from `st` to a win, if any win is reachable.
     pub fn value(&mut self, st: &State) -> Option<i32> {
-        if let Some(n) = self.memo.get(st) {
+        let (key, facts) = self.facts.key(st);
+        if let Some(n) = self.memo.get(&key) {
             return n.value;
         }
         self.seen_done |= st.done;
@@ -110,7 +195,7 @@ impl<'w> Solver<'w> {
         if let Phase::Over(o) = st.phase {
             let v = o.is_win().then_some(0);
             self.memo.insert(
-                st.clone(),
+                key,
                 Node {
                     value: v,
                     best: None,
@@ -128,9 +213,17 @@ impl<'w> Solver<'w> {
         // A hand-off to the wrong team always ends in a loss, so it can change neither the best score nor
         // winnability, and it never leads to an open state (a dead end). One wrong team stands for all of
         // them, so moments that only a wrong escalation sets off still count as reachable.
-        let teams = &self.teams;
-        for cmd in self.w.commands_with_teams(st, teams) {
-            let mut next = st.clone();
+        let cur = State {
+            facts,
+            ..st.clone()
+        };
+        for (i, cmd) in self
+            .w
+            .commands_with_teams(&cur, &self.teams)
+            .into_iter()
+            .enumerate()
+        {
+            let mut next = cur.clone();
             let mut out = Out::new(None, 0);
             step(self.w, &mut next, &cmd, &mut out);
             self.path.push(cmd.clone());
@@ -139,7 +232,7 @@ impl<'w> Solver<'w> {
             match v {
                 Some(v) if best.is_none_or(|b| out.total + v > b) => {
                     best = Some(out.total + v);
-                    best_cmd = Some(cmd);
+                    best_cmd = Some(i as u8);
                 }
                 Some(_) => {}
                 None if next.phase == Phase::Open => dead.push(cmd),
@@ -161,7 +254,7 @@ impl<'w> Solver<'w> {
             }
         }
         self.memo.insert(
-            st.clone(),
+            key,
             Node {
                 value: best,
                 best: best_cmd,
@@ -175,10 +268,12 @@ impl<'w> Solver<'w> {
         self.value(st);
         let mut path = Vec::new();
         let mut st = st.clone();
-        while let Some(Node {
-            best: Some(cmd), ..
-        }) = self.memo.get(&st).cloned()
+        while let Some(Node { best: Some(i), .. }) = self.memo.get(&self.facts.key(&st).0).cloned()
         {
+            let cmd = self
+                .w
+                .commands_with_teams(&st, &self.teams)
+                .swap_remove(i as usize);
             step(self.w, &mut st, &cmd, &mut Out::new(None, 0));
             path.push(cmd);
         }

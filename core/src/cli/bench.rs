@@ -58,16 +58,20 @@ pub fn run(paths: &[PathBuf], files: usize, cat: &Catalogue) -> ExitCode {
     times.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mean = times.iter().map(|t| t.0).sum::<f64>() / times.len() as f64;
     let over = times.iter().filter(|t| t.0 > 50.0).count();
-    println!(
-        "solver: {over} of {} scenarios over 50 ms: {}",
-        times.len(),
-        times
-            .iter()
-            .filter(|t| t.0 > 50.0)
-            .map(|t| format!("{} {:.0} ms", t.1, t.0))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let slow: Vec<String> = times
+        .iter()
+        .filter(|t| t.0 > 50.0)
+        .map(|t| format!("{} {:.0} ms", t.1, t.0))
+        .collect();
+    if slow.is_empty() {
+        println!("solver: every one of {} scenarios under 50 ms", times.len());
+    } else {
+        println!(
+            "solver: {over} of {} scenarios over 50 ms: {}",
+            times.len(),
+            slow.join(", ")
+        );
+    }
     let worst = times.last().cloned().unwrap_or_default();
     println!(
         "solver: {} scenarios, mean {:.1} ms, median {:.1} ms, worst {:.1} ms ({}, {} states)",
