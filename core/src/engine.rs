@@ -85,8 +85,8 @@ pub struct TicketNotes {
     pub priority: u8,
     /// Clues recorded as findings; each must be known.
     pub findings: Vec<Idx>,
-    pub summary: String,
-    pub resolution: String,
+    pub summary: Arc<str>,
+    pub resolution: Arc<str>,
 }
 
 /// What goes to the next team.
@@ -95,7 +95,7 @@ pub struct Handoff {
     pub team: Team,
     /// Clues passed on; each must be known.
     pub clues: Vec<Idx>,
-    pub note: String,
+    pub note: Arc<str>,
 }
 
 /// How a session ended.
@@ -372,6 +372,8 @@ pub struct World {
     pub method_objectives: Arc<[Arc<str>]>,
     pub ticketing: Arc<[Arc<str>]>,
     pub communication: Arc<[Arc<str>]>,
+    /// Texts of the complete notes and hand-off the solver offers, shared so listing commands is cheap.
+    canned: [Arc<str>; 3],
 }
 
 impl World {
@@ -391,11 +393,16 @@ impl World {
                 .collect();
         }
         World {
-            sc,
             draw,
             method_objectives: method.into(),
             ticketing: vec![Arc::from(TICKETING_OBJECTIVE)].into(),
             communication: vec![Arc::from(COMMUNICATION_OBJECTIVE)].into(),
+            canned: [
+                Arc::from(sc.src.title.as_str()),
+                Arc::from("Recorded findings and actions."),
+                Arc::from("Findings attached; steps tried are in the ticket."),
+            ],
+            sc,
         }
     }
 
@@ -504,8 +511,8 @@ impl World {
             findings: (0..self.sc.clue_ids.len() as Idx)
                 .filter(|k| st.knows(*k))
                 .collect(),
-            summary: self.sc.src.title.clone(),
-            resolution: "Recorded findings and actions.".into(),
+            summary: self.canned[0].clone(),
+            resolution: self.canned[1].clone(),
         }
     }
 
@@ -516,7 +523,7 @@ impl World {
             clues: (0..self.sc.clue_ids.len() as Idx)
                 .filter(|k| st.knows(*k))
                 .collect(),
-            note: "Findings attached; steps tried are in the ticket.".into(),
+            note: self.canned[2].clone(),
         }
     }
 

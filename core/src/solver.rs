@@ -407,7 +407,7 @@ pub fn random_play(sc: Arc<Compiled>, seed: u64, rng: &mut impl Rng) -> Session 
                 note: if rng.random_bool(0.5) {
                     "see ticket".into()
                 } else {
-                    String::new()
+                    "".into()
                 },
             }));
         }
@@ -433,12 +433,12 @@ fn random_notes(s: &Session, rng: &mut impl Rng) -> TicketNotes {
         summary: if rng.random_bool(0.5) {
             "issue".into()
         } else {
-            String::new()
+            "".into()
         },
         resolution: if rng.random_bool(0.5) {
             "done".into()
         } else {
-            String::new()
+            "".into()
         },
     }
 }
@@ -573,7 +573,7 @@ pub fn careless_play(sc: Arc<Compiled>, seed: u64, variant: usize) -> Session {
                 Command::Escalate(Handoff {
                     team,
                     clues: Vec::new(),
-                    note: String::new(),
+                    note: "".into(),
                 })
             }
         };

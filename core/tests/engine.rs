@@ -218,7 +218,7 @@ fn a_handoff_without_the_needed_findings_loses_points() {
     s.apply(Command::Escalate(helpdesk_core::engine::Handoff {
         team: Team::Network,
         clues: vec![drive_gone],
-        note: String::new(),
+        note: "".into(),
     }))
     .unwrap();
     assert_eq!(s.outcome(), Some(Outcome::EscalatedCorrectly));

@@ -339,8 +339,8 @@ fn side(
                     category: forms.category,
                     priority: forms.priority,
                     findings: forms.findings.clone(),
-                    summary: forms.summary.clone(),
-                    resolution: forms.resolution.clone(),
+                    summary: forms.summary.as_str().into(),
+                    resolution: forms.resolution.as_str().into(),
                 }));
             }
         }
@@ -374,7 +374,7 @@ fn side(
                 send(Command::Escalate(Handoff {
                     team: forms.team,
                     clues: forms.handoff_clues.clone(),
-                    note: forms.handoff_note.clone(),
+                    note: forms.handoff_note.as_str().into(),
                 }));
             }
         }

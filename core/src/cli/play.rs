@@ -197,8 +197,8 @@ fn ask_notes(s: &Session, input: &mut dyn BufRead, out: &mut dyn Write) -> Optio
         category,
         priority,
         findings,
-        summary,
-        resolution,
+        summary: summary.into(),
+        resolution: resolution.into(),
     })
 }
 
@@ -216,7 +216,11 @@ fn ask_handoff(s: &Session, input: &mut dyn BufRead, out: &mut dyn Write) -> Opt
     let clues = pick_clues(s, input, out, "Findings to pass on")?;
     let _ = writeln!(out, "Hand-off note (one line):");
     let note = read_line(input)?;
-    Some(Handoff { team, clues, note })
+    Some(Handoff {
+        team,
+        clues,
+        note: note.into(),
+    })
 }
 
 /// Prints events as a transcript. Hidden facts and points stay hidden until the debrief.
