@@ -30,14 +30,14 @@ struct Args {
     #[arg(long)]
     trainee: Option<String>,
     /// Where trainee records live (default: the user's data folder).
-    #[arg(long)]
+    #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     if let Some(cmd) = args.command {
-        return run(cmd);
+        return run(cmd, args.data_dir);
     }
     let options = AppOptions {
         scenarios: args.scenarios,

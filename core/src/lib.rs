@@ -10,19 +10,27 @@
 //! | [`library`] | loading a folder tree of scenarios |
 //! | [`quality`] | the bar a scenario must meet: expert, careless and random play |
 //! | [`coverage`] | which scenarios cover which objectives, and the gaps |
+//! | [`store`] | the progress database: trainees, attempts, decisions, scores, exams, the xAPI outbox |
+//! | [`progress`] | mastery per objective, next-up, first against last attempt, cohort |
+//! | [`exam`] | exam mode: the domain-weighted draw and the 100–900 result |
+//! | [`xapi`] | xAPI statements, export, delivery to a Learning Record Store |
 //! | [`cli`] | the subcommands shared by `helpdesk-sim` and `helpdesk-sim-cli` |
 
 pub mod cli;
 pub mod coverage;
 pub mod diag;
 pub mod engine;
+pub mod exam;
 pub mod library;
 pub mod objectives;
+pub mod progress;
 pub mod quality;
 pub mod scenario;
 pub mod scoring;
 pub mod solver;
+pub mod store;
 pub mod text;
+pub mod xapi;
 
 pub use diag::Diagnostic;
 pub use engine::{Command, Event, Outcome, Session};

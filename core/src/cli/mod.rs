@@ -3,6 +3,8 @@
 
 mod bench;
 mod play;
+mod records;
+mod report;
 mod scaffold;
 
 pub use play::play;
@@ -68,9 +70,6 @@ pub enum Cmd {
         /// Record the attempt for this trainee.
         #[arg(long)]
         trainee: Option<String>,
-        /// Where trainee records live (default: the user's data folder).
-        #[arg(long)]
-        data_dir: Option<PathBuf>,
     },
     /// Check scenarios against the quality bar: expert walkthroughs ≥ 90 %, careless play ≤ 50 %,
     /// random play median ≤ 35 %, every variant winnable.
@@ -107,6 +106,45 @@ pub enum Cmd {
         #[arg(long, default_value = DEFAULT_SCENARIOS)]
         out: PathBuf,
     },
+    /// Trainee records for supervisors: per trainee, per objective, first against last attempt, and the
+    /// cohort's weakest objectives.
+    Report {
+        /// Only this trainee.
+        #[arg(long)]
+        trainee: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output (an HTML report opens in any browser).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Draw an exam: the tickets a code stands for, or a new code.
+    Exam {
+        /// `1201` (Core 1) or `1202` (Core 2).
+        #[arg(long, default_value = "1201")]
+        exam: String,
+        /// How many tickets.
+        #[arg(long, default_value_t = 6)]
+        tickets: usize,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Replay an exam code such as `1201-6-48213` (overrides the three above).
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// xAPI statements: export them, or send the outbox to a Learning Record Store.
+    Xapi {
+        #[command(subcommand)]
+        action: XapiCmd,
+    },
+    /// Records synthetic attempts until killed, printing each committed one (for the durability test).
+    #[command(hide = true)]
+    StoreStress {
+        #[arg(long, default_value = "stress")]
+        trainee: String,
+    },
     /// Measure loading, solving and engine speed on this machine.
     Bench {
         paths: Vec<PathBuf>,
@@ -114,6 +152,32 @@ pub enum Cmd {
         #[arg(long, default_value_t = 1000)]
         files: usize,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum XapiCmd {
+    /// Write every recorded statement as one JSON array to standard output.
+    Export {
+        /// Only statements recorded since then: a time (`2026-11-01T00:00:00Z`) or an age (`3days`).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Send waiting statements to the LRS set in the environment or in `lrs.ron` in the data folder.
+    Send {
+        /// Also send statements that are waiting out a retry delay.
+        #[arg(long)]
+        now: bool,
+    },
+    /// How many statements wait in the outbox.
+    Status,
 }
 
 fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
@@ -150,8 +214,9 @@ fn print_diags(diags: &[Diagnostic]) {
 }
 
 /// Runs a subcommand and returns the process exit code.
-pub fn run(cmd: Cmd) -> ExitCode {
+pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
     let cat = Catalogue::bundled();
+    let data_dir = data_dir.unwrap_or_else(crate::store::default_dir);
     match cmd {
         Cmd::Lint {
             paths,
@@ -207,7 +272,6 @@ pub fn run(cmd: Cmd) -> ExitCode {
             seed,
             variant,
             trainee,
-            data_dir,
         } => {
             let sc = match resolve(&file, &cat) {
                 Ok(s) => s,
@@ -227,20 +291,29 @@ pub fn run(cmd: Cmd) -> ExitCode {
             let seed = seed.unwrap_or_else(fresh_seed);
             let stdin = std::io::stdin();
             let mut out = std::io::stdout();
+            let started = crate::store::now_ms();
             let session = play(sc, seed, variant, &mut stdin.lock(), &mut out);
             let report = crate::scoring::report(&session);
             let _ = write!(out, "{}", crate::scoring::render_text(&report));
-            if let Some(name) = trainee {
-                let _ = writeln!(
-                    out,
-                    "\n(trainee {name}; records are kept under {})",
-                    data_dir.map_or("the default data folder".into(), |d| d
-                        .display()
-                        .to_string())
-                );
+            match trainee {
+                Some(name) => records::record_play(&data_dir, &name, &session, report, started),
+                None => ExitCode::SUCCESS,
             }
-            ExitCode::SUCCESS
         }
+        Cmd::Report {
+            trainee,
+            format,
+            out,
+        } => report::run(&data_dir, trainee.as_deref(), format, out.as_deref(), &cat),
+        Cmd::Exam {
+            exam,
+            tickets,
+            seed,
+            code,
+            format,
+        } => records::exam(&exam, tickets, seed, code.as_deref(), format, &cat),
+        Cmd::Xapi { action } => records::xapi(&data_dir, action),
+        Cmd::StoreStress { trainee } => records::store_stress(&data_dir, &trainee),
         Cmd::Stats {
             file,
             runs,

@@ -1,0 +1,477 @@
+//! `report`: the supervisor's view of the trainee records, as a text table, CSV or a self-contained HTML
+//! page with charts.
+
+use super::ReportFormat;
+use crate::objectives::Catalogue;
+use crate::progress::{self, CohortLine, FirstLast, Mastery};
+use crate::store::{AttemptRow, ExamRow, Store, rfc3339};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Categories in the order the debrief shows them; the CSV has a column for each.
+const CATEGORIES: [&str; 6] = [
+    "Diagnosis",
+    "Communication",
+    "Escalation",
+    "Resolution",
+    "Documentation",
+    "Time",
+];
+
+/// Everything a report shows, read once from the store.
+pub struct Data {
+    pub trainees: Vec<TraineeLine>,
+    pub mastery: BTreeMap<String, BTreeMap<String, Mastery>>,
+    pub first_last: Vec<FirstLast>,
+    pub cohort: Vec<CohortLine>,
+    pub attempts: Vec<AttemptRow>,
+    /// attempt id → category → (earned, best)
+    pub categories: BTreeMap<i64, BTreeMap<String, (i32, i32)>>,
+    pub exams: Vec<ExamRow>,
+    titles: BTreeMap<String, String>,
+}
+
+pub struct TraineeLine {
+    pub name: String,
+    pub attempts: usize,
+    pub scenarios: usize,
+    pub mean: f64,
+    pub last: i64,
+    pub exams: usize,
+    pub best_exam: Option<(String, u32, bool)>,
+}
+
+impl Data {
+    pub fn read(
+        store: &Store,
+        trainee: Option<&str>,
+        cat: &Catalogue,
+    ) -> crate::store::Result<Data> {
+        let attempts = store.attempts(trainee)?;
+        let scores = store.objective_scores(trainee)?;
+        let exams = store.exams(trainee)?;
+        let mut categories: BTreeMap<i64, BTreeMap<String, (i32, i32)>> = BTreeMap::new();
+        for r in store.category_scores(trainee)? {
+            categories
+                .entry(r.attempt)
+                .or_default()
+                .insert(r.name, (r.earned, r.best));
+        }
+        let mut names: Vec<String> = attempts.iter().map(|a| a.trainee.clone()).collect();
+        names.extend(exams.iter().map(|e| e.record.trainee.clone()));
+        names.sort();
+        names.dedup();
+        let mut mastery = BTreeMap::new();
+        let mut trainees = Vec::new();
+        for name in names {
+            let mine: Vec<&AttemptRow> = attempts.iter().filter(|a| a.trainee == name).collect();
+            let rows: Vec<_> = scores
+                .iter()
+                .filter(|r| r.trainee == name)
+                .cloned()
+                .collect();
+            mastery.insert(name.clone(), progress::mastery(&rows));
+            let mut scen: Vec<&str> = mine.iter().map(|a| a.scenario.as_str()).collect();
+            scen.sort();
+            scen.dedup();
+            let their_exams: Vec<&ExamRow> =
+                exams.iter().filter(|e| e.record.trainee == name).collect();
+            trainees.push(TraineeLine {
+                attempts: mine.len(),
+                scenarios: scen.len(),
+                mean: if mine.is_empty() {
+                    0.0
+                } else {
+                    mine.iter().map(|a| a.percent).sum::<f64>() / mine.len() as f64
+                },
+                last: mine
+                    .iter()
+                    .map(|a| a.finished)
+                    .chain(their_exams.iter().map(|e| e.record.finished))
+                    .max()
+                    .unwrap_or(0),
+                exams: their_exams.len(),
+                best_exam: their_exams
+                    .iter()
+                    .max_by_key(|e| e.record.scaled)
+                    .map(|e| (e.record.exam.clone(), e.record.scaled, e.record.passed)),
+                name,
+            });
+        }
+        let titles = cat
+            .all()
+            .map(|o| (o.id(), o.objective.title.clone()))
+            .collect();
+        Ok(Data {
+            trainees,
+            mastery,
+            first_last: progress::first_vs_last(&attempts),
+            cohort: progress::cohort(&scores),
+            attempts,
+            categories,
+            exams,
+            titles,
+        })
+    }
+
+    fn title(&self, objective: &str) -> &str {
+        self.titles.get(objective).map_or("", String::as_str)
+    }
+}
+
+pub fn run(
+    data_dir: &Path,
+    trainee: Option<&str>,
+    format: ReportFormat,
+    out: Option<&Path>,
+    cat: &Catalogue,
+) -> ExitCode {
+    let store = match super::records::open(data_dir) {
+        Ok(s) => s,
+        Err(c) => return c,
+    };
+    let data = match Data::read(&store, trainee, cat) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(t) = trainee
+        && data.trainees.is_empty()
+    {
+        eprintln!("no records for trainee `{t}` in {}", store.path().display());
+        return ExitCode::FAILURE;
+    }
+    let text = match format {
+        ReportFormat::Table => table(&data),
+        ReportFormat::Csv => csv(&data),
+        ReportFormat::Html => html(&data),
+    };
+    match out {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => {
+                eprintln!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        },
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn date(ms: i64) -> String {
+    rfc3339(ms).chars().take(10).collect()
+}
+
+/// The plain-text report.
+pub fn table(d: &Data) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "TRAINEES");
+    let _ = writeln!(
+        s,
+        "{:<20} {:>8} {:>9} {:>6} {:>6}  {:<16} last",
+        "trainee", "attempts", "scenarios", "mean", "exams", "best exam"
+    );
+    for t in &d.trainees {
+        let best = t.best_exam.as_ref().map_or("-".to_string(), |(e, sc, p)| {
+            format!("{e} {sc} {}", if *p { "pass" } else { "fail" })
+        });
+        let _ = writeln!(
+            s,
+            "{:<20} {:>8} {:>9} {:>5.0}% {:>6}  {:<16} {}",
+            t.name,
+            t.attempts,
+            t.scenarios,
+            t.mean,
+            t.exams,
+            best,
+            date(t.last)
+        );
+    }
+    let _ = writeln!(s, "\nMASTERY BY OBJECTIVE");
+    let _ = writeln!(
+        s,
+        "{:<20} {:<10} {:>7} {:>8}  title",
+        "trainee", "objective", "mastery", "attempts"
+    );
+    for (name, m) in &d.mastery {
+        for (o, x) in m {
+            let _ = writeln!(
+                s,
+                "{:<20} {:<10} {:>6.0}% {:>8}  {}",
+                name,
+                o,
+                x.value,
+                x.attempts,
+                d.title(o)
+            );
+        }
+    }
+    let _ = writeln!(s, "\nFIRST AGAINST LAST ATTEMPT");
+    let _ = writeln!(
+        s,
+        "{:<20} {:<30} {:>8} {:>6} {:>6} {:>7}",
+        "trainee", "scenario", "attempts", "first", "last", "change"
+    );
+    for f in &d.first_last {
+        let _ = writeln!(
+            s,
+            "{:<20} {:<30} {:>8} {:>5.0}% {:>5.0}% {:>+6.0}%",
+            f.trainee,
+            f.scenario,
+            f.attempts,
+            f.first,
+            f.last,
+            f.change()
+        );
+    }
+    let _ = writeln!(s, "\nWEAKEST OBJECTIVES ACROSS THE COHORT");
+    let _ = writeln!(
+        s,
+        "{:<10} {:>8} {:>6} {:>7}  title",
+        "objective", "trainees", "mean", "lowest"
+    );
+    for c in d.cohort.iter().take(10) {
+        let _ = writeln!(
+            s,
+            "{:<10} {:>8} {:>5.0}% {:>6.0}%  {}",
+            c.objective,
+            c.trainees,
+            c.mean,
+            c.lowest,
+            d.title(&c.objective)
+        );
+    }
+    if !d.exams.is_empty() {
+        let _ = writeln!(s, "\nEXAMS");
+        let _ = writeln!(
+            s,
+            "{:<20} {:<14} {:>6} {:>5} {:<6} date",
+            "trainee", "code", "scaled", "pass", "result"
+        );
+        for e in &d.exams {
+            let r = &e.record;
+            let _ = writeln!(
+                s,
+                "{:<20} {:<14} {:>6} {:>5} {:<6} {}",
+                r.trainee,
+                r.code,
+                r.scaled,
+                r.pass,
+                if r.passed { "pass" } else { "fail" },
+                date(r.finished)
+            );
+        }
+    }
+    s
+}
+
+fn csv_field(v: &str) -> String {
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.to_string()
+    }
+}
+
+/// One row per trainee and attempt.
+pub fn csv(d: &Data) -> String {
+    let mut s = String::from(
+        "trainee,attempt,finished,scenario,title,variant,seed,mode,outcome,score,best,percent,minutes",
+    );
+    for c in CATEGORIES {
+        let _ = write!(s, ",{}", c.to_lowercase());
+    }
+    s.push('\n');
+    for a in &d.attempts {
+        let fields = [
+            csv_field(&a.trainee),
+            a.uuid.clone(),
+            rfc3339(a.finished),
+            csv_field(&a.scenario),
+            csv_field(&a.title),
+            csv_field(&a.variant),
+            a.seed.to_string(),
+            format!("{:?}", a.mode).to_lowercase(),
+            a.outcome.clone().unwrap_or_else(|| "Unfinished".into()),
+            a.total.to_string(),
+            a.best.to_string(),
+            format!("{:.1}", a.percent),
+            a.minutes.to_string(),
+        ];
+        s += &fields.join(",");
+        let cats = d.categories.get(&a.id);
+        for c in CATEGORIES {
+            match cats.and_then(|m| m.get(c)) {
+                Some((e, b)) => {
+                    let _ = write!(s, ",{e}/{b}");
+                }
+                None => s.push(','),
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn esc(v: &str) -> String {
+    v.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A horizontal bar, 0–100, as inline SVG.
+fn bar(percent: f64, colour: &str) -> String {
+    let w = percent.clamp(0.0, 100.0) * 2.0;
+    format!(
+        "<svg width=\"200\" height=\"14\" role=\"img\" aria-label=\"{percent:.0} %\"><rect width=\"200\" \
+         height=\"14\" fill=\"#e5e7eb\"/><rect width=\"{w:.1}\" height=\"14\" fill=\"{colour}\"/></svg>"
+    )
+}
+
+fn colour(p: f64) -> &'static str {
+    if p >= 75.0 {
+        "#15803d"
+    } else if p >= 50.0 {
+        "#ca8a04"
+    } else {
+        "#b91c1c"
+    }
+}
+
+/// A self-contained page with bar charts; opens in any browser, no network needed.
+pub fn html(d: &Data) -> String {
+    let mut s = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>helpdesk-sim report</title>\
+         <style>body{font:14px system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;\
+         margin-bottom:2em}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}\
+         th{background:#f3f4f6}.n{text-align:right}h2{margin-top:1.5em}</style></head><body>\
+         <h1>helpdesk-sim: trainee report</h1>",
+    );
+    let _ = write!(
+        s,
+        "<p>{} trainee(s), {} attempt(s), {} exam(s).</p><h2>Trainees</h2><table><tr><th>trainee</th>\
+         <th class=n>attempts</th><th class=n>scenarios</th><th>mean score</th><th>best exam</th>\
+         <th>last</th></tr>",
+        d.trainees.len(),
+        d.attempts.len(),
+        d.exams.len()
+    );
+    for t in &d.trainees {
+        let best = t.best_exam.as_ref().map_or("–".to_string(), |(e, sc, p)| {
+            format!("{e}: {sc} ({})", if *p { "pass" } else { "fail" })
+        });
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td>{} {:.0} %</td><td>{}</td><td>{}</td></tr>",
+            esc(&t.name),
+            t.attempts,
+            t.scenarios,
+            bar(t.mean, colour(t.mean)),
+            t.mean,
+            esc(&best),
+            date(t.last)
+        );
+    }
+    s += "</table><h2>Weakest objectives across the cohort</h2><table><tr><th>objective</th><th>title</th>\
+          <th class=n>trainees</th><th>mean mastery</th><th class=n>lowest</th></tr>";
+    for c in &d.cohort {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{} {:.0} %</td><td class=n>{:.0} %</td></tr>",
+            esc(&c.objective),
+            esc(d.title(&c.objective)),
+            c.trainees,
+            bar(c.mean, colour(c.mean)),
+            c.mean,
+            c.lowest
+        );
+    }
+    s += "</table>";
+    for (name, m) in &d.mastery {
+        let _ = write!(
+            s,
+            "<h2>{}: mastery by objective</h2><table><tr><th>objective</th><th>title</th><th>mastery</th>\
+             <th class=n>attempts</th></tr>",
+            esc(name)
+        );
+        for (o, x) in m {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{} {:.0} %</td><td class=n>{}</td></tr>",
+                esc(o),
+                esc(d.title(o)),
+                bar(x.value, colour(x.value)),
+                x.value,
+                x.attempts
+            );
+        }
+        s += "</table>";
+    }
+    s += "<h2>First against last attempt</h2><table><tr><th>trainee</th><th>scenario</th>\
+          <th class=n>attempts</th><th>first</th><th>last</th><th class=n>change</th></tr>";
+    for f in &d.first_last {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td>{} {:.0} %</td><td>{} {:.0} %</td>\
+             <td class=n>{:+.0}</td></tr>",
+            esc(&f.trainee),
+            esc(&f.title),
+            f.attempts,
+            bar(f.first, "#6b7280"),
+            f.first,
+            bar(f.last, colour(f.last)),
+            f.last,
+            f.change()
+        );
+    }
+    s += "</table>";
+    if !d.exams.is_empty() {
+        s += "<h2>Exams</h2><table><tr><th>trainee</th><th>code</th><th>result</th><th class=n>pass mark</th>\
+              <th>domains</th><th>date</th></tr>";
+        for e in &d.exams {
+            let r = &e.record;
+            let domains: Vec<String> = r
+                .domains
+                .iter()
+                .map(|x| format!("{} {}: {}", esc(&x.domain), esc(&x.name), x.scaled))
+                .collect();
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{} {} ({})</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&r.trainee),
+                esc(&r.code),
+                bar(
+                    (r.scaled as f64 - 100.0) / 8.0,
+                    if r.passed { "#15803d" } else { "#b91c1c" }
+                ),
+                r.scaled,
+                if r.passed { "pass" } else { "fail" },
+                r.pass,
+                domains.join("<br>"),
+                date(r.finished)
+            );
+        }
+        s += "</table>";
+        let _ = write!(
+            s,
+            "<p><small>{}</small></p>",
+            esc(&crate::exam::explanation(675)).replace(
+                "the pass mark of 675",
+                "the pass mark (675 for Core 1, 700 for Core 2)"
+            )
+        );
+    }
+    s += "</body></html>\n";
+    s
+}
