@@ -445,6 +445,17 @@ fn post(agent: &ureq::Agent, cfg: &LrsConfig, body: &str) -> Answer {
 /// split to find the statements it objects to; those stay in the outbox marked rejected, the rest are
 /// sent. When the LRS cannot be reached the batch waits, with a growing delay. Nothing is deleted.
 pub fn send(store: &mut Store, cfg: &LrsConfig, now: i64) -> Result<SendReport> {
+    send_some(store, cfg, now, usize::MAX)
+}
+
+/// Like [`send`], stopping after `max_posts` requests.
+pub fn send_some(
+    store: &mut Store,
+    cfg: &LrsConfig,
+    now: i64,
+    max_posts: usize,
+) -> Result<SendReport> {
+    let mut posts = 0;
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(20)))
@@ -468,6 +479,10 @@ pub fn send(store: &mut Store, cfg: &LrsConfig, now: i64) -> Result<SendReport> 
         let mut stop = false;
         let mut queue = vec![due];
         while let Some(batch) = queue.pop() {
+            if posts >= max_posts {
+                return Ok(report);
+            }
+            posts += 1;
             let body = format!(
                 "[{}]",
                 batch
@@ -538,6 +553,16 @@ pub fn retry_now(store: &mut Store) -> Result<()> {
     store.conn().execute(
         "UPDATE outbox SET next_try = 0 WHERE sent IS NULL AND next_try <> ?1",
         [i64::MAX],
+    )?;
+    Ok(())
+}
+
+/// Queues every statement again, sent or not: for a new LRS, or one that lost its data. Ids are stable,
+/// so an LRS that already holds a statement keeps one copy.
+pub fn resend_all(store: &mut Store) -> Result<()> {
+    store.conn().execute(
+        "UPDATE outbox SET sent = NULL, next_try = 0, last_error = NULL",
+        [],
     )?;
     Ok(())
 }

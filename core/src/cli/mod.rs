@@ -175,6 +175,9 @@ pub enum XapiCmd {
         /// Also send statements that are waiting out a retry delay.
         #[arg(long)]
         now: bool,
+        /// Send every statement again, including those already sent (for a new LRS).
+        #[arg(long)]
+        all: bool,
     },
     /// How many statements wait in the outbox.
     Status,

@@ -162,7 +162,7 @@ pub fn xapi(data_dir: &Path, action: XapiCmd) -> ExitCode {
                 }
             }
         }
-        XapiCmd::Send { now } => {
+        XapiCmd::Send { now, all } => {
             let cfg = match xapi::LrsConfig::find(data_dir) {
                 Ok(Some(c)) => c,
                 Ok(None) => {
@@ -178,7 +178,14 @@ pub fn xapi(data_dir: &Path, action: XapiCmd) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            if now && let Err(e) = xapi::retry_now(&mut store) {
+            let reset = if all {
+                xapi::resend_all(&mut store)
+            } else if now {
+                xapi::retry_now(&mut store)
+            } else {
+                Ok(())
+            };
+            if let Err(e) = reset {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
