@@ -10,6 +10,8 @@
 //! seed 42
 //! coach on
 //! begin                take the call
+//! exam 1202 4          sit a Core 2 exam of four tickets (or `exam 1202-4-77` to replay a code)
+//! submit               hand the exam in
 //! do ask_symptom       any command key: an action id, theory:ID, reply:N, reply:best,
 //! do reply:best        document, escalate:TEAM, close
 //! go debrief           show a screen
@@ -114,6 +116,25 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
             )),
             "coach" => ScriptStep::Intent(Intent::SetCoach(need("on or off")? == "on")),
             "begin" => ScriptStep::Intent(Intent::Begin),
+            "exam" => {
+                let code = need("an exam code, or `1201 N` / `1202 N`")?;
+                ScriptStep::Intent(match code.split_once(' ') {
+                    Some((exam, n)) => Intent::StartExam {
+                        exam: exam.to_string(),
+                        tickets: n
+                            .trim()
+                            .parse()
+                            .map_err(|_| (i + 1, "exam needs a number of tickets".to_string()))?,
+                        code: None,
+                    },
+                    None => Intent::StartExam {
+                        exam: String::new(),
+                        tickets: 0,
+                        code: Some(code),
+                    },
+                })
+            }
+            "submit" => ScriptStep::Intent(Intent::SubmitExam),
             "do" => ScriptStep::Intent(Intent::DoKey(need("a command key")?)),
             "retry" => ScriptStep::Intent(Intent::Retry {
                 new_seed: arg == "new",
@@ -140,7 +161,7 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
                 return Err((
                     i + 1,
                     format!(
-                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, do, retry, go, wait, pad, measure"
+                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, exam, submit, do, retry, go, wait, pad, measure"
                     ),
                 ));
             }

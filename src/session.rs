@@ -4,20 +4,95 @@
 //! out through the core and moves between screens. That keeps every change in one place, lets tests drive
 //! the app exactly as the UI does, and lets `--play-script` replay a session.
 
-use crate::scenarios::{Library, ScenarioAsset};
+use crate::AppOptions;
+use crate::scenarios::{Library, Objectives, ScenarioAsset};
 use crate::screens::Screen;
 use bevy::prelude::*;
 use helpdesk_core::Session;
 use helpdesk_core::engine::{Command, parse_key};
+use helpdesk_core::exam::{self, ExamResult, Paper};
 use helpdesk_core::scoring::{self, Report};
 use helpdesk_core::solver;
+use helpdesk_core::store::{self, AttemptRecord, ExamLink, Mode, Store};
+use std::sync::Mutex;
 
 pub fn plugin(app: &mut App) {
+    let options = AppOptions::of(app);
+    let records = Records::open(options.data_dir.clone());
+    let mut progress = Progress::default();
+    if let Some(names) = records.with(|s| s.trainees()).and_then(Result::ok) {
+        progress.trainees = names;
+    }
     app.add_message::<Intent>()
         .init_resource::<Selection>()
         .init_resource::<Active>()
-        .init_resource::<Progress>()
-        .add_systems(Update, apply_intents);
+        .init_resource::<ExamRun>()
+        .insert_resource(progress)
+        .insert_resource(records)
+        .add_systems(Update, (apply_intents, exam_clock).chain());
+}
+
+/// The trainee records on disk. The app keeps working without them (with a notice) if the folder
+/// cannot be used.
+#[derive(Resource)]
+pub struct Records {
+    store: Option<Mutex<Store>>,
+    pub dir: std::path::PathBuf,
+    /// Something the trainee should know: a file set aside, or why records are off.
+    pub notice: Option<String>,
+}
+
+impl Records {
+    pub fn open(dir: Option<std::path::PathBuf>) -> Records {
+        let dir = dir.unwrap_or_else(store::default_dir);
+        match Store::open(&dir) {
+            Ok(o) => Records {
+                store: Some(Mutex::new(o.store)),
+                notice: o.set_aside.map(|a| a.to_string()),
+                dir,
+            },
+            Err(e) => {
+                warn!("records are off: {e}");
+                Records {
+                    store: None,
+                    notice: Some(format!("Records are off: {e}")),
+                    dir,
+                }
+            }
+        }
+    }
+
+    /// Runs `f` on the store, if it is open.
+    pub fn with<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Option<R> {
+        let m = self.store.as_ref()?;
+        let mut guard = m.lock().unwrap_or_else(|p| p.into_inner());
+        Some(f(&mut guard))
+    }
+}
+
+/// The exam being sat, if any: its paper, the ticket on now, the clock and the results so far.
+#[derive(Resource, Default)]
+pub struct ExamRun {
+    pub paper: Option<Paper>,
+    pub index: usize,
+    pub registration: String,
+    pub started: i64,
+    /// Milliseconds since 1970 at which the exam submits itself.
+    pub deadline: i64,
+    pub percents: Vec<Option<f64>>,
+    pub attempts: Vec<i64>,
+    /// The graded result, once submitted; and whether time ran out.
+    pub result: Option<(ExamResult, bool)>,
+}
+
+impl ExamRun {
+    pub fn running(&self) -> bool {
+        self.paper.is_some() && self.result.is_none()
+    }
+    /// Seconds left on the clock.
+    pub fn remaining(&self, now: i64) -> i64 {
+        ((self.deadline - now) / 1000).max(0)
+    }
 }
 
 /// What the trainee asks the app to do.
@@ -44,6 +119,14 @@ pub enum Intent {
     Retry { new_seed: bool },
     /// Go to a screen.
     Go(Screen),
+    /// Sit an exam: `1201` or `1202`, this many tickets; or replay an exam code.
+    StartExam {
+        exam: String,
+        tickets: usize,
+        code: Option<String>,
+    },
+    /// Hand the exam in now; unfinished tickets count as they stand.
+    SubmitExam,
 }
 
 /// The scenario and seed chosen for the next attempt.
@@ -71,6 +154,10 @@ pub struct Active {
     pub report: Option<Report>,
     /// The last refused command, to show the trainee why.
     pub refusal: Option<String>,
+    /// When the session began (ms since 1970).
+    pub started: i64,
+    /// Where the finished attempt was recorded, or why it was not.
+    pub recorded: Option<Result<String, String>>,
 }
 
 /// Who is training and their last score per scenario.
@@ -95,6 +182,9 @@ pub fn apply_intents(
     mut sel: ResMut<Selection>,
     mut active: ResMut<Active>,
     mut progress: ResMut<Progress>,
+    mut run: ResMut<ExamRun>,
+    records: Res<Records>,
+    objectives: Res<Objectives>,
     lib: Res<Library>,
     assets: Res<Assets<ScenarioAsset>>,
     mut next: ResMut<NextState<Screen>>,
@@ -108,6 +198,7 @@ pub fn apply_intents(
                         progress.trainees.push(name.clone());
                         progress.trainees.sort();
                     }
+                    records.with(|s| s.trainee(&name));
                     progress.trainee = Some(name);
                 }
             }
@@ -123,13 +214,78 @@ pub fn apply_intents(
                     active.refusal = Some("that scenario is not loaded".into());
                     continue;
                 };
-                active.session = Some(Session::new(sc, sel.seed));
-                active.report = None;
-                active.refusal = None;
+                start(&mut active, Session::new(sc, sel.seed));
                 next.set(Screen::Ticket);
             }
-            Intent::Do(cmd) => apply(&mut active, &mut progress, &mut next, Some(cmd), None),
-            Intent::DoKey(key) => apply(&mut active, &mut progress, &mut next, None, Some(key)),
+            Intent::Do(_) | Intent::DoKey(_) if run.running() || active.session.is_some() => {
+                let (cmd, key) = match intent.clone() {
+                    Intent::Do(c) => (Some(c), None),
+                    Intent::DoKey(k) => (None, Some(k)),
+                    _ => (None, None),
+                };
+                if apply(&mut active, cmd, key) {
+                    finish_ticket(
+                        &mut active,
+                        &mut progress,
+                        &mut run,
+                        &records,
+                        &objectives,
+                        &lib,
+                        &assets,
+                        &mut next,
+                        sel.coach,
+                    );
+                }
+            }
+            Intent::Do(_) | Intent::DoKey(_) => {}
+            Intent::StartExam {
+                exam: which,
+                tickets,
+                code,
+            } => {
+                let (which, tickets, seed) = match code.as_deref().map(exam::parse_code) {
+                    Some(Ok(x)) => x,
+                    Some(Err(e)) => {
+                        active.refusal = Some(e);
+                        continue;
+                    }
+                    None => (which, tickets, helpdesk_core::cli::fresh_seed()),
+                };
+                let scenarios = lib.scenarios(&assets);
+                match exam::draw(&scenarios, &objectives.0, &which, tickets, seed) {
+                    Ok(paper) => {
+                        let now = store::now_ms();
+                        sel.coach = false;
+                        *run = ExamRun {
+                            deadline: now + paper.minutes as i64 * 60_000,
+                            percents: vec![None; paper.items.len()],
+                            paper: Some(paper),
+                            index: 0,
+                            registration: store::new_uuid(),
+                            started: now,
+                            attempts: Vec::new(),
+                            result: None,
+                        };
+                        active.refusal = None;
+                        start_exam_item(&mut active, &run, &lib, &assets);
+                        next.set(Screen::Ticket);
+                    }
+                    Err(e) => active.refusal = Some(e),
+                }
+            }
+            Intent::SubmitExam => {
+                if run.running() {
+                    submit_exam(
+                        &mut active,
+                        &mut run,
+                        &records,
+                        &objectives,
+                        &progress,
+                        &mut next,
+                        false,
+                    );
+                }
+            }
             Intent::Retry { new_seed } => {
                 if new_seed {
                     sel.seed = sel
@@ -150,16 +306,38 @@ pub fn apply_intents(
     }
 }
 
-fn apply(
+fn start(active: &mut Active, session: Session) {
+    active.session = Some(session);
+    active.report = None;
+    active.refusal = None;
+    active.recorded = None;
+    active.started = store::now_ms();
+}
+
+/// Opens the exam's current ticket.
+fn start_exam_item(
     active: &mut Active,
-    progress: &mut Progress,
-    next: &mut NextState<Screen>,
-    cmd: Option<Command>,
-    key: Option<String>,
+    run: &ExamRun,
+    lib: &Library,
+    assets: &Assets<ScenarioAsset>,
 ) {
-    let Some(session) = active.session.as_mut() else {
+    let Some(item) = run.paper.as_ref().and_then(|p| p.items.get(run.index)) else {
         return;
     };
+    match lib.get(assets, &item.scenario) {
+        Some(sc) => start(active, Session::new(sc, item.seed)),
+        None => active.refusal = Some(format!("{} is no longer loaded", item.scenario)),
+    }
+}
+
+/// Applies a command; true when the ticket has just ended.
+fn apply(active: &mut Active, cmd: Option<Command>, key: Option<String>) -> bool {
+    let Some(session) = active.session.as_mut() else {
+        return false;
+    };
+    if session.is_over() {
+        return false;
+    }
     let cmd = match (cmd, key) {
         (Some(c), _) => c,
         (None, Some(k)) if k.trim() == "reply:best" => {
@@ -167,7 +345,7 @@ fn apply(
                 Some(c) => c,
                 None => {
                     active.refusal = Some("there is nothing to reply to".into());
-                    return;
+                    return false;
                 }
             }
         }
@@ -175,23 +353,155 @@ fn apply(
             Some(c) => c,
             None => {
                 active.refusal = Some(format!("`{k}` is not a command of this scenario"));
-                return;
+                return false;
             }
         },
-        (None, None) => return,
+        (None, None) => return false,
     };
     match session.apply(cmd) {
         Ok(_) => active.refusal = None,
         Err(e) => active.refusal = Some(e.to_string()),
     }
-    if session.is_over() {
-        let report = scoring::report(session);
-        if let Some(t) = &progress.trainee {
-            progress
-                .last
-                .insert((t.clone(), report.scenario.clone()), report.percent);
+    session.is_over()
+}
+
+/// Scores the ended ticket, records it, and moves on: to the debrief in practice, to the next ticket
+/// (or the result) in an exam.
+fn finish_ticket(
+    active: &mut Active,
+    progress: &mut Progress,
+    run: &mut ExamRun,
+    records: &Records,
+    objectives: &Objectives,
+    lib: &Library,
+    assets: &Assets<ScenarioAsset>,
+    next: &mut NextState<Screen>,
+    hints: bool,
+) {
+    let id = record_active(active, progress, run, records, hints);
+    if run.running() {
+        if let Some(p) = run.percents.get_mut(run.index) {
+            *p = active.report.as_ref().map(|r| r.percent);
         }
-        active.report = Some(report);
+        run.attempts.extend(id);
+        run.index += 1;
+        if run
+            .paper
+            .as_ref()
+            .is_some_and(|p| run.index < p.items.len())
+        {
+            start_exam_item(active, run, lib, assets);
+        } else {
+            submit_exam(active, run, records, objectives, progress, next, false);
+        }
+    } else {
         next.set(Screen::Debrief);
+    }
+}
+
+/// Scores the active session and records it for the signed-in trainee; returns the attempt's row id.
+fn record_active(
+    active: &mut Active,
+    progress: &mut Progress,
+    run: &ExamRun,
+    records: &Records,
+    hints: bool,
+) -> Option<i64> {
+    let session = active.session.as_ref()?;
+    let report = scoring::report(session);
+    active.report = Some(report.clone());
+    let trainee = progress.trainee.clone()?;
+    progress
+        .last
+        .insert((trainee.clone(), report.scenario.clone()), report.percent);
+    let mut a = AttemptRecord::new(&trainee, session, report, active.started);
+    a.hints = hints;
+    if let Some(p) = run.paper.as_ref().filter(|_| run.running()) {
+        a.mode = Mode::Exam;
+        a.hints = false;
+        a.exam = Some(ExamLink {
+            exam: p.exam.clone(),
+            registration: run.registration.clone(),
+        });
+    }
+    let result = records.with(|s| s.record(&a));
+    match result {
+        Some(Ok(id)) => {
+            active.recorded = Some(Ok(a.uuid.clone()));
+            Some(id)
+        }
+        Some(Err(e)) => {
+            warn!("attempt not recorded: {e}");
+            active.recorded = Some(Err(e.to_string()));
+            None
+        }
+        None => None,
+    }
+}
+
+/// Grades and records the exam and shows the result. Tickets not finished count as they stand.
+fn submit_exam(
+    active: &mut Active,
+    run: &mut ExamRun,
+    records: &Records,
+    objectives: &Objectives,
+    progress: &Progress,
+    next: &mut NextState<Screen>,
+    timed_out: bool,
+) {
+    let Some(paper) = run.paper.clone() else {
+        return;
+    };
+    // A ticket still open when the exam is handed in counts with the points it has.
+    if run.index < paper.items.len()
+        && let Some(s) = active.session.as_ref()
+    {
+        let r = scoring::report(s);
+        run.percents[run.index] = Some(r.percent);
+        let mut progress = progress.clone();
+        if let Some(id) = record_active(active, &mut progress, run, records, false) {
+            run.attempts.push(id);
+        }
+    }
+    let Ok(result) = exam::grade(&paper, &objectives.0, &run.percents) else {
+        return;
+    };
+    if let Some(t) = &progress.trainee {
+        let rec = result.record(
+            t,
+            &run.registration,
+            &paper,
+            run.started,
+            store::now_ms(),
+            timed_out,
+        );
+        if let Some(Err(e)) = records.with(|s| s.record_exam(&rec, &run.attempts)) {
+            warn!("exam not recorded: {e}");
+        }
+    }
+    run.result = Some((result, timed_out));
+    active.session = None;
+    next.set(Screen::ExamResult);
+}
+
+/// Submits the exam when its time is up.
+fn exam_clock(
+    mut active: ResMut<Active>,
+    mut run: ResMut<ExamRun>,
+    records: Res<Records>,
+    objectives: Res<Objectives>,
+    progress: Res<Progress>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    if run.running() && store::now_ms() >= run.deadline {
+        submit_exam(
+            &mut active,
+            &mut run,
+            &records,
+            &objectives,
+            &progress,
+            &mut next,
+            true,
+        );
     }
 }

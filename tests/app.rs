@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use helpdesk_sim::scenarios::{Library, ScenarioAsset, ScenarioErrors};
 use helpdesk_sim::screens::Screen;
-use helpdesk_sim::session::{Active, Intent, Progress};
+use helpdesk_sim::session::{Active, ExamRun, Intent, Progress, Records};
 use helpdesk_sim::{AppOptions, headless_app};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 fn starter_library(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("helpdesk-app-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(dir.with_extension("data"));
     std::fs::create_dir_all(dir.join("basics")).unwrap();
     std::fs::write(
         dir.join("basics/starter.ron"),
@@ -26,6 +27,7 @@ fn starter_library(name: &str) -> PathBuf {
 fn app_on(dir: &Path) -> App {
     let mut app = headless_app(AppOptions {
         scenarios: dir.to_path_buf(),
+        data_dir: Some(dir.with_extension("data")),
         ..default()
     });
     update_until(
@@ -140,6 +142,21 @@ fn a_session_runs_from_the_picker_to_the_debrief_through_intents() {
         app.world().resource::<Progress>().last_score("starter"),
         Some(report.percent)
     );
+    // The attempt is in the trainee records, with every decision.
+    let attempts = app
+        .world()
+        .resource::<Records>()
+        .with(|s| s.attempts(Some("Ada")).unwrap())
+        .unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].percent, report.percent);
+    assert!(
+        !attempts[0].hints
+            || app
+                .world()
+                .resource::<helpdesk_sim::session::Selection>()
+                .coach
+    );
 
     // Retry with the same code goes back to the briefing with the same seed.
     send(&mut app, Intent::Retry { new_seed: false });
@@ -160,6 +177,7 @@ fn a_play_script_drives_the_app_to_the_debrief() {
     let mut app = headless_app(AppOptions {
         scenarios: dir.clone(),
         play_script: Some(script),
+        data_dir: Some(dir.with_extension("data")),
         ..default()
     });
     update_until(&mut app, Duration::from_secs(20), "the debrief", |app| {
@@ -178,6 +196,9 @@ fn a_play_script_drives_the_app_to_the_debrief() {
 fn a_missing_scenario_folder_leaves_an_empty_library_not_a_stuck_one() {
     let mut app = headless_app(AppOptions {
         scenarios: PathBuf::from("/nonexistent/helpdesk-scenarios"),
+        data_dir: Some(
+            std::env::temp_dir().join(format!("helpdesk-app-none-{}", std::process::id())),
+        ),
         ..default()
     });
     update_until(
@@ -268,5 +289,76 @@ fn hot_reload_replaces_a_saved_file_and_keeps_the_last_good_version_of_a_broken_
         Duration::from_secs(30),
         "the error to clear",
         |app| app.world().resource::<ScenarioErrors>().count() == 0,
+    );
+}
+
+#[test]
+fn an_exam_runs_on_one_clock_and_submits_itself_when_time_is_up() {
+    let dir = starter_library("exam");
+    let mut app = app_on(&dir);
+    send(&mut app, Intent::SetTrainee("Cy".into()));
+    send(
+        &mut app,
+        Intent::StartExam {
+            exam: "1202".into(),
+            tickets: 3,
+            code: None,
+        },
+    );
+    assert_eq!(screen(&app), Screen::Ticket);
+    {
+        let run = app.world().resource::<ExamRun>();
+        assert!(run.running());
+        assert_eq!(run.paper.as_ref().unwrap().items.len(), 3);
+        assert!(run.deadline > run.started);
+    }
+    assert!(
+        !app.world()
+            .resource::<helpdesk_sim::session::Selection>()
+            .coach,
+        "no hints in an exam"
+    );
+    // Finish the first ticket badly: the exam moves straight on to the next, with no debrief.
+    send(&mut app, Intent::DoKey("reply:best".into()));
+    send(&mut app, Intent::DoKey("escalate:Security".into()));
+    send(&mut app, Intent::DoKey("reply:best".into()));
+    assert_eq!(screen(&app), Screen::Ticket);
+    assert_eq!(app.world().resource::<ExamRun>().index, 1);
+    // Time runs out during the second ticket.
+    app.world_mut().resource_mut::<ExamRun>().deadline = 0;
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::ExamResult);
+    let run = app.world().resource::<ExamRun>();
+    let (result, timed_out) = run.result.clone().unwrap();
+    assert!(timed_out);
+    assert!(
+        run.percents[2].is_none(),
+        "the third ticket was never reached"
+    );
+    assert!((100..=900).contains(&result.scaled));
+    assert_eq!(result.pass, 700);
+    let exams = app
+        .world()
+        .resource::<Records>()
+        .with(|s| s.exams(Some("Cy")).unwrap())
+        .unwrap();
+    assert_eq!(exams.len(), 1);
+    assert_eq!(exams[0].record.scaled, result.scaled);
+    assert!(exams[0].record.timed_out);
+    let attempts = app
+        .world()
+        .resource::<Records>()
+        .with(|s| s.attempts(Some("Cy")).unwrap())
+        .unwrap();
+    assert_eq!(
+        attempts.len(),
+        2,
+        "the finished ticket and the one open at the bell"
+    );
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.exam == Some(exams[0].id) && !a.hints)
     );
 }

@@ -33,6 +33,8 @@ fn a_scripted_session_renders_a_real_debrief_screenshot() {
         .arg(env!("CARGO_BIN_EXE_helpdesk-sim"))
         .arg("--scenarios")
         .arg(root.join("scenarios"))
+        .arg("--data-dir")
+        .arg(std::env::temp_dir().join(format!("helpdesk-window-data-{}", std::process::id())))
         .arg("--play-script")
         .arg(root.join("tests/scripts/debrief.script"))
         .arg("--screenshot")

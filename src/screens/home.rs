@@ -2,7 +2,7 @@
 
 use super::{Screen, ScreenUi};
 use crate::scenarios::{Library, ScenarioAsset, ScenarioErrors};
-use crate::session::{Intent, Progress};
+use crate::session::{Intent, Progress, Records};
 use crate::theme::{palette, widgets};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -17,6 +17,7 @@ pub(super) fn plugin(app: &mut App) {
 fn ui(
     mut contexts: EguiContexts,
     progress: Res<Progress>,
+    records: Res<Records>,
     lib: Res<Library>,
     assets: Res<Assets<ScenarioAsset>>,
     server: Res<AssetServer>,
@@ -63,8 +64,19 @@ fn ui(
                 if practice.clicked() {
                     intents.write(Intent::Practice);
                 }
+                let exam = ui.add_enabled(ready, egui::Button::new(egui::RichText::new("⏱  Exam mode").size(20.0)).min_size(egui::vec2(260.0, 44.0)));
+                if exam.clicked() {
+                    intents.write(Intent::Go(Screen::ExamSetup));
+                }
+                let mine = ui.add_enabled(progress.trainee.is_some(), egui::Button::new(egui::RichText::new("📈  My progress").size(20.0)).min_size(egui::vec2(260.0, 44.0)));
+                if mine.clicked() {
+                    intents.write(Intent::Go(Screen::Progress));
+                }
                 if progress.trainee.is_none() {
                     ui.label(egui::RichText::new("Sign in first.").small().color(palette::MUTED));
+                }
+                if let Some(n) = &records.notice {
+                    ui.label(egui::RichText::new(n).small().color(palette::WARN));
                 }
                 ui.add_space(12.0);
                 widgets::heading(ui, "Scenario library");

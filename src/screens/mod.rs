@@ -2,8 +2,10 @@
 
 mod briefing;
 mod debrief;
+mod exam;
 mod home;
 mod picker;
+mod progress;
 mod ticket;
 
 use bevy::prelude::*;
@@ -23,6 +25,12 @@ pub enum Screen {
     Ticket,
     /// Scores, findings and the best path after the ticket ends.
     Debrief,
+    /// Mastery per objective, what to practise next, attempt and exam history.
+    Progress,
+    /// Choose Core 1 or Core 2 and the number of tickets, or enter an exam code.
+    ExamSetup,
+    /// The 100–900 result, per domain, and how it is computed.
+    ExamResult,
 }
 
 impl Screen {
@@ -33,6 +41,9 @@ impl Screen {
             "briefing" => Screen::Briefing,
             "ticket" => Screen::Ticket,
             "debrief" => Screen::Debrief,
+            "progress" => Screen::Progress,
+            "exam" | "examsetup" => Screen::ExamSetup,
+            "examresult" | "result" => Screen::ExamResult,
             _ => return None,
         })
     }
@@ -56,5 +67,7 @@ pub fn plugin(app: &mut App) {
         briefing::plugin,
         ticket::plugin,
         debrief::plugin,
+        progress::plugin,
+        exam::plugin,
     ));
 }

@@ -2,7 +2,7 @@
 //! escalation, the clock and, in practice, coach hints. Keys 1–9 pick a reply.
 
 use super::{Screen, ScreenUi};
-use crate::session::{Active, Intent, Selection};
+use crate::session::{Active, ExamRun, Intent, Selection};
 use crate::theme::{palette, widgets};
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -67,6 +67,7 @@ fn ui(
     mut contexts: EguiContexts,
     active: Res<Active>,
     sel: Res<Selection>,
+    run: Res<ExamRun>,
     mut forms: ResMut<Forms>,
     mut intents: MessageWriter<Intent>,
 ) -> Result {
@@ -74,9 +75,9 @@ fn ui(
     let Some(s) = active.session.as_ref() else {
         return Ok(());
     };
-    let mut send = |cmd: Command| {
-        intents.write(Intent::Do(cmd));
-    };
+    let mut send_submit = false;
+    let mut commands = Vec::new();
+    let mut send = |cmd: Command| commands.push(cmd);
     // Keys 1–9 pick a reply while the caller waits for one.
     if let Some(m) = s.state.current_moment() {
         let n = s.scenario().moments[m].replies.len();
@@ -100,6 +101,9 @@ fn ui(
     }
 
     widgets::root(&ctx, |root| {
+        if run.running() && exam_bar(root, &run) {
+            send_submit = true;
+        }
         top_bar(root, s);
         if let Some(m) = s.state.current_moment() {
             egui::Panel::bottom("replies").show(root, |ui| replies(ui, s, m, &mut send));
@@ -119,7 +123,47 @@ fn ui(
             transcript(ui, s);
         });
     });
+    for cmd in commands {
+        intents.write(Intent::Do(cmd));
+    }
+    if send_submit {
+        intents.write(Intent::SubmitExam);
+    }
     Ok(())
+}
+
+/// The exam's clock and progress; the exam submits itself when the clock reaches zero.
+fn exam_bar(root: &mut egui::Ui, run: &ExamRun) -> bool {
+    let Some(paper) = &run.paper else {
+        return false;
+    };
+    let mut submit = false;
+    let left = run.remaining(helpdesk_core::store::now_ms());
+    // The clock must tick even when nothing else changes.
+    root.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(500));
+    egui::Panel::top("exam_bar").show(root, |ui| {
+        ui.horizontal(|ui| {
+            let colour = if left < 120 {
+                palette::BAD
+            } else {
+                palette::ACCENT
+            };
+            ui.label(
+                egui::RichText::new(format!("⏱ {:02}:{:02}", left / 60, left % 60))
+                    .size(20.0)
+                    .color(colour),
+            );
+            ui.label(format!(
+                "Exam {} · ticket {} of {} · no hints, no scores until you hand in",
+                paper.code(),
+                run.index + 1,
+                paper.items.len()
+            ));
+            submit = ui.button("Hand in the exam").clicked();
+        });
+    });
+    submit
 }
 
 fn top_bar(root: &mut egui::Ui, s: &Session) {
