@@ -5,13 +5,15 @@
 //! | module | what it does |
 //! |---|---|
 //! | [`scenarios`] | scenario files as Bevy assets, validated by the core, hot-reloaded |
-//! | [`session`] | the ticket being worked, changed only through [`session::Intent`] messages |
-//! | [`screens`] | one app state and one plugin per screen: home, picker, briefing, ticket, debrief |
+//! | [`session`] | the ticket being worked, changed only through [`session::Intent`] messages; records and exams |
+//! | [`delivery`] | sends the records' xAPI statements to an LRS in the background |
+//! | [`screens`] | one app state and one plugin per screen: home, picker, briefing, ticket, debrief, progress, exam |
 //! | [`theme`] | colours, fonts, UI scale and the small widgets the screens share |
 //! | [`script`] | `--play-script` and `--screenshot`: drive the app and capture the real window |
 //!
 //! The UI calls the core for every rule; no scoring or game logic lives here.
 
+pub mod delivery;
 pub mod scenarios;
 pub mod screens;
 pub mod script;
@@ -69,7 +71,7 @@ pub fn core_plugin(app: &mut App) {
 /// The whole app on top of Bevy's default plugins.
 pub fn plugin(app: &mut App) {
     core_plugin(app);
-    app.add_plugins((theme::plugin, screens::plugin));
+    app.add_plugins((theme::plugin, screens::plugin, delivery::plugin));
 }
 
 /// The desktop app with a real window.

@@ -404,6 +404,16 @@ impl Store {
         Ok(Opened { store, set_aside })
     }
 
+    /// A second connection to a store this process has already opened with [`Store::open`] (for a
+    /// background sender): no checks, no migrations.
+    pub fn connect(dir: &Path) -> Result<Store> {
+        let path = dir.join(FILE_NAME);
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store { conn, path })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -750,6 +760,8 @@ fn trainee_id(conn: &Connection, name: &str) -> Result<i64> {
 fn check(path: &Path) -> std::result::Result<(), String> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(|e| format!("could not be opened ({e})"))?;
+    // Another process may be writing: wait for it rather than mistake a lock for damage.
+    let _ = conn.busy_timeout(std::time::Duration::from_secs(10));
     let version: i32 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(|e| format!("is damaged or not a database ({e})"))?;
