@@ -15,14 +15,16 @@
 //! do ask_symptom       any command key: an action id, theory:ID, reply:N, reply:best,
 //! do reply:best        document, escalate:TEAM, close
 //! go debrief           show a screen
+//! author starter       open a scenario in the author screen, by id or by path in the library
+//! preview 1 3          preview variant 1 (from 0) after the first 3 steps of its best path
 //! wait 10              let 10 frames pass
 //! pad 300              benchmark: add 300 caller lines to the transcript
 //! measure 120          benchmark: print the mean and p95 frame time over 120 frames
 //! ```
 
 use crate::AppOptions;
-use crate::scenarios::Library;
-use crate::screens::Screen;
+use crate::scenarios::{Library, ScenarioAsset};
+use crate::screens::{AuthorView, Screen};
 use crate::session::Intent;
 use bevy::prelude::*;
 use std::collections::VecDeque;
@@ -57,6 +59,13 @@ pub enum ScriptStep {
     Pad(u32),
     /// Measures frame times over this many frames and prints them.
     Measure(u32),
+    /// Opens a scenario, by id or file path, in the author screen.
+    Author(String),
+    /// Previews a variant of the open file after the first steps of its best path.
+    Preview {
+        variant: usize,
+        steps: usize,
+    },
 }
 
 /// The script's progress.
@@ -157,11 +166,28 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
                     .parse()
                     .map_err(|_| (i + 1, "measure needs a whole number".to_string()))?,
             ),
+            "author" => ScriptStep::Author(need("a scenario id or file")?),
+            "preview" => {
+                let nums: Vec<usize> = need("a variant and a number of steps")?
+                    .split_whitespace()
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| (i + 1, "preview needs two whole numbers".to_string()))?;
+                match nums[..] {
+                    [variant, steps] => ScriptStep::Preview { variant, steps },
+                    _ => {
+                        return Err((
+                            i + 1,
+                            "preview needs a variant and a number of steps".into(),
+                        ));
+                    }
+                }
+            }
             other => {
                 return Err((
                     i + 1,
                     format!(
-                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, exam, submit, do, retry, go, wait, pad, measure"
+                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, exam, submit, do, retry, go, author, preview, wait, pad, measure"
                     ),
                 ));
             }
@@ -180,6 +206,8 @@ fn run_script(
     mut exit: MessageWriter<AppExit>,
     mut active: ResMut<crate::session::Active>,
     time: Res<Time<Real>>,
+    mut author: ResMut<AuthorView>,
+    assets: Res<Assets<ScenarioAsset>>,
 ) {
     if !script.active || script.captured {
         return;
@@ -204,7 +232,8 @@ fn run_script(
         }
         return;
     }
-    if script.failed.is_some() {
+    if let Some(why) = &script.failed {
+        error!("the script stopped: {why}");
         exit.write(AppExit::from_code(2));
         script.active = false;
         return;
@@ -238,6 +267,38 @@ fn run_script(
                     events,
                 });
             }
+        }
+        Some(ScriptStep::Author(what)) => {
+            let file = lib
+                .files
+                .iter()
+                .find(|(_, h)| assets.get(h).is_some_and(|a| a.0.id() == what))
+                .map_or_else(|| PathBuf::from(&what), |(p, _)| p.clone());
+            author.open(file);
+            intents.write(Intent::Go(Screen::Author));
+            script.wait = 2;
+        }
+        Some(ScriptStep::Preview { variant, steps }) => {
+            let Some(report) = author.check.as_ref().and_then(|c| c.solve.as_ref()) else {
+                script.failed =
+                    Some("preview needs a file open with `author` that compiles".into());
+                return;
+            };
+            let Some(v) = report.variants.get(variant) else {
+                script.failed = Some(format!(
+                    "preview: the file has {} variant(s)",
+                    report.variants.len()
+                ));
+                return;
+            };
+            intents.write(Intent::Preview {
+                scenario: report.scenario.clone(),
+                variant,
+                seed: report.seed,
+                path: v.best_path.clone(),
+                steps,
+            });
+            script.wait = 1;
         }
         Some(ScriptStep::Measure(n)) => {
             // Skip the first frame, whose delta includes the script's own work.

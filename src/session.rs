@@ -127,6 +127,15 @@ pub enum Intent {
     },
     /// Hand the exam in now; unfinished tickets count as they stand.
     SubmitExam,
+    /// Author preview: play `scenario` on `variant` with `seed`, after replaying the first `steps`
+    /// commands of `path` (a best path's keys). Preview attempts are not recorded.
+    Preview {
+        scenario: String,
+        variant: usize,
+        seed: u64,
+        path: Vec<String>,
+        steps: usize,
+    },
 }
 
 /// The scenario and seed chosen for the next attempt.
@@ -158,6 +167,8 @@ pub struct Active {
     pub started: i64,
     /// Where the finished attempt was recorded, or why it was not.
     pub recorded: Option<Result<String, String>>,
+    /// An author's preview: shows the state inspector, records nothing.
+    pub preview: bool,
 }
 
 /// Who is training and their last score per scenario.
@@ -238,6 +249,36 @@ pub fn apply_intents(
                 }
             }
             Intent::Do(_) | Intent::DoKey(_) => {}
+            Intent::Preview {
+                scenario,
+                variant,
+                seed,
+                path,
+                steps,
+            } => {
+                let Some(sc) = lib.get(&assets, &scenario) else {
+                    active.refusal = Some(format!("{scenario} is not loaded"));
+                    continue;
+                };
+                let mut s = Session::with_variant(sc, seed, Some(variant));
+                for key in path.iter().take(steps) {
+                    let cmd = parse_key(&s.world, &s.state, key).or_else(|| {
+                        (key == "reply:best")
+                            .then(|| solver::best_reply(&s.world, &s.state))
+                            .flatten()
+                    });
+                    match cmd.map(|c| s.apply(c)) {
+                        Some(Ok(_)) => {}
+                        _ => {
+                            active.refusal = Some(format!("the path stops at `{key}`"));
+                            break;
+                        }
+                    }
+                }
+                start(&mut active, s);
+                active.preview = true;
+                next.set(Screen::Ticket);
+            }
             Intent::StartExam {
                 exam: which,
                 tickets,
@@ -308,6 +349,7 @@ pub fn apply_intents(
 
 fn start(active: &mut Active, session: Session) {
     active.session = Some(session);
+    active.preview = false;
     active.report = None;
     active.refusal = None;
     active.recorded = None;
@@ -410,6 +452,9 @@ fn record_active(
     let session = active.session.as_ref()?;
     let report = scoring::report(session);
     active.report = Some(report.clone());
+    if active.preview {
+        return None;
+    }
     let trainee = progress.trainee.clone()?;
     progress
         .last

@@ -362,3 +362,150 @@ fn an_exam_runs_on_one_clock_and_submits_itself_when_time_is_up() {
             .all(|a| a.exam == Some(exams[0].id) && !a.hints)
     );
 }
+
+/// The author screen's data: every save re-checks the file, errors carry their position, and the
+/// solver's per-variant results follow the edit.
+#[test]
+fn the_author_view_rechecks_a_file_on_every_save() {
+    use helpdesk_sim::screens::AuthorView;
+    let dir = starter_library("author");
+    let file = dir.join("basics/starter.ron");
+    let good = std::fs::read_to_string(&file).unwrap();
+    let mut app = app_on(&dir);
+    // As the file list does: a path relative to the library folder.
+    app.world_mut()
+        .resource_mut::<AuthorView>()
+        .open(PathBuf::from("basics/starter.ron"));
+    let checked = |n: u64| move |app: &mut App| app.world().resource::<AuthorView>().checks >= n;
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the first check",
+        checked(1),
+    );
+    let first = app.world().resource::<AuthorView>().check.clone().unwrap();
+    assert!(first.errors.is_empty(), "{:?}", first.errors);
+    let solve = first.solve.clone().unwrap();
+    assert_eq!(solve.variants.len(), 2);
+    assert!(solve.all_winnable());
+    assert!(solve.unreachable.is_empty());
+    assert!(solve.variants.iter().all(|v| !v.best_path.is_empty()));
+    let outline = first.outline.clone().unwrap();
+    assert!(
+        outline
+            .links
+            .iter()
+            .any(|l| l.from == "action:net_use" && l.to == "clue:no_network"),
+        "{:?}",
+        outline.links
+    );
+
+    // Updating without a save does not check again.
+    for _ in 0..5 {
+        app.update();
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    app.update();
+    assert_eq!(app.world().resource::<AuthorView>().checks, 1);
+
+    // A kinder reply worth more points raises every variant's best score by the difference.
+    let richer = good.replacen("mood: -5, points: 4,", "mood: -5, points: 9,", 1);
+    assert_ne!(richer, good, "the starter's opening reply changed");
+    std::fs::write(&file, &richer).unwrap();
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the second check",
+        checked(2),
+    );
+    let second = app.world().resource::<AuthorView>().check.clone().unwrap();
+    for (before, after) in solve.variants.iter().zip(&second.solve.unwrap().variants) {
+        assert_eq!(after.max_score, before.max_score + 5, "{}", after.variant);
+    }
+
+    // A broken save shows the error with its line and column and drops the solver's report.
+    std::fs::write(&file, richer.replace("kind: Tool,", "kind: Tol,")).unwrap();
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the third check",
+        checked(3),
+    );
+    let third = app.world().resource::<AuthorView>().check.clone().unwrap();
+    assert!(third.solve.is_none());
+    let e = &third.errors[0];
+    let at = richer.find("kind: Tool,").unwrap();
+    assert_eq!(e.line, Some(richer[..at].matches('\n').count() + 1));
+    assert!(e.col.is_some());
+    assert!(
+        e.hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `Tool`")
+    );
+
+    // Mending it brings the solver back.
+    std::fs::write(&file, &good).unwrap();
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the fourth check",
+        checked(4),
+    );
+    let fourth = app.world().resource::<AuthorView>().check.clone().unwrap();
+    assert!(fourth.errors.is_empty());
+    assert_eq!(
+        fourth.solve.unwrap().variants[0].max_score,
+        solve.variants[0].max_score
+    );
+}
+
+/// A preview replays the first steps of a best path on the chosen variant, lands on the ticket with
+/// the state advanced, and records nothing.
+#[test]
+fn a_preview_starts_from_a_step_of_the_best_path_and_is_not_recorded() {
+    let dir = starter_library("preview");
+    let mut app = app_on(&dir);
+    send(&mut app, Intent::SetTrainee("Di".into()));
+    let sc = helpdesk_core::scenario::load_file(
+        &dir.join("basics/starter.ron"),
+        &helpdesk_core::Catalogue::bundled(),
+    )
+    .unwrap();
+    let report = helpdesk_core::solver::solve(&std::sync::Arc::new(sc), 11);
+    let v = &report.variants[1];
+    send(
+        &mut app,
+        Intent::Preview {
+            scenario: "starter".into(),
+            variant: 1,
+            seed: 11,
+            path: v.best_path.clone(),
+            steps: 4,
+        },
+    );
+    assert_eq!(screen(&app), Screen::Ticket);
+    {
+        let active = app.world().resource::<Active>();
+        assert!(active.preview);
+        assert_eq!(active.refusal, None);
+        let s = active.session.as_ref().unwrap();
+        assert_eq!(s.world.draw.variant, 1);
+        assert_eq!(s.world.draw.seed, 11);
+        assert!(s.state.minute > 0);
+        assert!(!s.state.is_over());
+    }
+    // Continue along the best path to the end.
+    for key in &v.best_path[4..] {
+        send(&mut app, Intent::DoKey(key.clone()));
+    }
+    assert_eq!(screen(&app), Screen::Debrief);
+    let active = app.world().resource::<Active>();
+    assert_eq!(active.report.as_ref().unwrap().total, v.max_score);
+    let attempts = app
+        .world()
+        .resource::<Records>()
+        .with(|s| s.attempts(None).unwrap())
+        .unwrap();
+    assert!(attempts.is_empty(), "a preview was recorded");
+}

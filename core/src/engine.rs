@@ -114,6 +114,20 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 6] = [
+        Outcome::Resolved,
+        Outcome::ClosedUnresolved,
+        Outcome::EscalatedCorrectly,
+        Outcome::EscalatedWrongly,
+        Outcome::CallerHungUp,
+        Outcome::CallerDemandedManager,
+    ];
+
+    /// The outcome stored under this name (its variant name, as the records keep it).
+    pub fn from_name(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| format!("{o:?}") == name)
+    }
+
     /// Whether the ticket was handled: the solver proves a variant can end this way.
     pub fn is_win(self) -> bool {
         matches!(self, Outcome::Resolved | Outcome::EscalatedCorrectly)

@@ -14,8 +14,10 @@
 //! | [`progress`] | mastery per objective, next-up, first against last attempt, cohort |
 //! | [`exam`] | exam mode: the domain-weighted draw and the 100–900 result |
 //! | [`xapi`] | xAPI statements, export, delivery to a Learning Record Store |
+//! | [`authoring`] | an author's view of one file: errors, the solver's report, the outline of actions, clues and moments |
 //! | [`cli`] | the subcommands shared by `helpdesk-sim` and `helpdesk-sim-cli` |
 
+pub mod authoring;
 pub mod cli;
 pub mod coverage;
 pub mod diag;

@@ -335,6 +335,16 @@ pub struct AttemptRow {
     pub minutes: u32,
 }
 
+impl AttemptRow {
+    /// How the attempt ended, in words: "Closed unresolved", or "Unfinished".
+    pub fn outcome_label(&self) -> &str {
+        match self.outcome.as_deref() {
+            None => "Unfinished",
+            Some(name) => crate::engine::Outcome::from_name(name).map_or(name, |o| o.label()),
+        }
+    }
+}
+
 /// One objective's points in one attempt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreRow {

@@ -113,3 +113,64 @@ fn solve_fails_on_an_unwinnable_scenario() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("NOT WINNABLE"));
 }
+
+#[test]
+fn lint_watch_lints_again_on_every_save() {
+    use std::io::BufRead;
+    let file = starter_file("watch");
+    let good = std::fs::read_to_string(&file).unwrap();
+    let mut child = cli()
+        .args(["lint", "--watch"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    // Reads lines until one satisfies `want`, returning everything read.
+    let wait_for = |want: &dyn Fn(&str) -> bool| -> String {
+        let mut seen = String::new();
+        loop {
+            match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+                Ok(line) => {
+                    seen.push_str(&line);
+                    seen.push('\n');
+                    if want(&line) {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("no such line came; output so far:\n{seen}"),
+            }
+        }
+    };
+    let first = wait_for(&|l| l.starts_with("watching"));
+    assert!(first.contains("1 clean"), "{first}");
+
+    // A broken save is reported with the file and its position.
+    let at = good.find("kind: Tool,").unwrap() + "kind: ".len();
+    let line = good[..at].matches('\n').count() + 1;
+    let col = at - good[..at].rfind('\n').map_or(0, |n| n + 1) + 1;
+    std::fs::write(&file, good.replace("kind: Tool,", "kind: Tol,")).unwrap();
+    wait_for(&|l| l.contains("change seen"));
+    let broken = wait_for(&|l| l.contains("file(s) checked"));
+    assert!(
+        broken.contains(&format!("help-starter.ron:{line}:{col}: error")),
+        "{broken}"
+    );
+    assert!(broken.contains("did you mean `Tool`"), "{broken}");
+
+    // Mending it lints clean again.
+    std::fs::write(&file, &good).unwrap();
+    wait_for(&|l| l.contains("change seen"));
+    let mended = wait_for(&|l| l.contains("file(s) checked"));
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(mended.contains("1 clean"), "{mended}");
+}

@@ -302,3 +302,12 @@ fn placeholders_render_from_the_draw_and_facts() {
     assert!(summary.starts_with(&s.world.draw.caller), "{summary}");
     assert!(!summary.contains('{'));
 }
+
+#[test]
+fn every_outcome_reads_back_from_the_name_the_records_store() {
+    use helpdesk_core::engine::Outcome;
+    for o in Outcome::ALL {
+        assert_eq!(Outcome::from_name(&format!("{o:?}")), Some(o));
+    }
+    assert_eq!(Outcome::from_name("Resolvedd"), None);
+}

@@ -72,8 +72,11 @@ fn ui(
                 if mine.clicked() {
                     intents.write(Intent::Go(Screen::Progress));
                 }
+                if ui.add(egui::Button::new(egui::RichText::new("✏  Author scenarios").size(20.0)).min_size(egui::vec2(260.0, 44.0))).clicked() {
+                    intents.write(Intent::Go(Screen::Author));
+                }
                 if progress.trainee.is_none() {
-                    ui.label(egui::RichText::new("Sign in first.").small().color(palette::MUTED));
+                    ui.label(egui::RichText::new("Sign in to practise or sit an exam.").small().color(palette::MUTED));
                 }
                 if let Some(n) = &records.notice {
                     ui.label(egui::RichText::new(n).small().color(palette::WARN));

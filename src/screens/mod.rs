@@ -1,5 +1,6 @@
 //! One app state per screen, one plugin per screen file.
 
+mod author;
 mod briefing;
 mod debrief;
 mod exam;
@@ -31,6 +32,8 @@ pub enum Screen {
     ExamSetup,
     /// The 100–900 result, per domain, and how it is computed.
     ExamResult,
+    /// For supervisors: one scenario file's errors, solver report and outline, live on every save.
+    Author,
 }
 
 impl Screen {
@@ -44,6 +47,7 @@ impl Screen {
             "progress" => Screen::Progress,
             "exam" | "examsetup" => Screen::ExamSetup,
             "examresult" | "result" => Screen::ExamResult,
+            "author" => Screen::Author,
             _ => return None,
         })
     }
@@ -56,7 +60,10 @@ pub struct ScreenUi;
 /// The screen state alone, for headless apps.
 pub fn state_plugin(app: &mut App) {
     app.init_state::<Screen>();
+    author::data_plugin(app);
 }
+
+pub use author::AuthorView;
 
 /// Every screen's UI.
 pub fn plugin(app: &mut App) {
@@ -70,4 +77,5 @@ pub fn plugin(app: &mut App) {
         progress::plugin,
         exam::plugin,
     ));
+    app.add_plugins(author::plugin);
 }

@@ -160,7 +160,7 @@ fn ui(
                             &rfc3339(a.finished)[..16].replace('T', " "),
                             a.title,
                             a.percent,
-                            a.outcome.as_deref().unwrap_or("Unfinished"),
+                            a.outcome_label(),
                             if a.exam.is_some() { " · exam" } else { "" }
                         ));
                     }

@@ -117,6 +117,9 @@ fn ui(
             .default_size(380.0)
             .show(root, |ui| side(ui, s, &mut forms, sel.coach, &mut send));
         egui::CentralPanel::default().show(root, |ui| {
+            if active.preview {
+                super::author::inspector(ui, s);
+            }
             if let Some(why) = &active.refusal {
                 ui.label(egui::RichText::new(format!("Not now: {why}")).color(palette::WARN));
             }
@@ -182,18 +185,19 @@ fn top_bar(root: &mut egui::Ui, s: &Session) {
             let minute = s.state.minute;
             let left = sc.sla_minutes as i64 - minute as i64;
             ui.vertical(|ui| {
-                ui.label(format!("🕑 {minute} min on the ticket"));
                 let frac = (minute as f32 / sc.sla_minutes.max(1) as f32).clamp(0.0, 1.0);
-                let text = if left >= 0 {
-                    format!("SLA: {left} min left")
+                let sla = if left >= 0 {
+                    format!("SLA {left} min left")
                 } else {
                     format!("SLA missed by {} min", -left)
                 };
+                ui.label(
+                    egui::RichText::new(format!("🕑 {minute} min on the ticket · {sla}")).small(),
+                );
                 ui.add(
                     egui::ProgressBar::new(frac)
-                        .desired_width(180.0)
-                        .fill(palette::severity(frac))
-                        .text(text),
+                        .desired_width(200.0)
+                        .fill(palette::severity(frac)),
                 );
             });
             ui.separator();
@@ -496,6 +500,7 @@ fn console(ui: &mut egui::Ui, s: &Session) {
 
 fn transcript(ui: &mut egui::Ui, s: &Session) {
     let caller = &s.world.draw.caller;
+    let patience = s.scenario().src.caller.patience;
     egui::ScrollArea::vertical()
         .stick_to_bottom(true)
         .auto_shrink([false, false])
@@ -526,9 +531,11 @@ fn transcript(ui: &mut egui::Ui, s: &Session) {
                             "calmer"
                         };
                         ui.label(
-                            egui::RichText::new(format!("   ({caller} sounds {word}: {now}/100)"))
-                                .small()
-                                .color(palette::MUTED),
+                            egui::RichText::new(format!(
+                                "   ({caller} sounds {word}: {now}/{patience})"
+                            ))
+                            .small()
+                            .color(palette::MUTED),
                         );
                     }
                     Event::Ended(o) => {

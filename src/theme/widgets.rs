@@ -15,15 +15,28 @@ pub fn root(ctx: &egui::Context, add: impl FnOnce(&mut Ui)) {
     add(&mut ui);
 }
 
-/// A face for a frustration level, from calm to furious.
-pub fn face(mood: i32) -> &'static str {
-    match mood {
-        i32::MIN..=19 => "🙂",
-        20..=39 => "😐",
-        40..=59 => "😕",
-        60..=79 => "😠",
-        _ => "😡",
+/// Draws a face for a frustration level: it smiles when calm and frowns more as frustration nears
+/// the caller's patience, in the same colour as the meter. Drawn, so it needs no emoji font.
+pub fn face(ui: &mut Ui, mood: i32, patience: i32) {
+    let frac = (mood as f32 / patience.max(1) as f32).clamp(0.0, 1.0);
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(28.0, 28.0), egui::Sense::hover());
+    let p = ui.painter();
+    let c = rect.center();
+    let r = rect.width() / 2.0 - 1.0;
+    p.circle_filled(c, r, palette::severity(frac));
+    let ink = egui::Color32::from_gray(20);
+    for dx in [-0.35, 0.35] {
+        p.circle_filled(c + egui::vec2(dx * r, -0.25 * r), 0.12 * r, ink);
     }
+    // The mouth: a curve from a smile (calm) through flat to a frown (at the limit).
+    let bend = 0.35 - 0.7 * frac;
+    let points: Vec<egui::Pos2> = (0..=8)
+        .map(|i| {
+            let t = i as f32 / 8.0 * 2.0 - 1.0;
+            c + egui::vec2(0.45 * r * t, r * (0.35 + bend * (1.0 - t * t) - bend))
+        })
+        .collect();
+    p.add(egui::Shape::line(points, egui::Stroke::new(2.0, ink)));
 }
 
 /// A word for a frustration level, so colour is never the only sign.
@@ -41,7 +54,7 @@ pub fn mood_word(mood: i32) -> &'static str {
 pub fn mood_meter(ui: &mut Ui, mood: i32, patience: i32) {
     let frac = (mood as f32 / patience.max(1) as f32).clamp(0.0, 1.0);
     ui.horizontal(|ui| {
-        ui.label(RichText::new(face(mood)).size(28.0));
+        face(ui, mood, patience);
         ui.vertical(|ui| {
             ui.label(
                 RichText::new(format!("Caller is {} ({mood}/{patience})", mood_word(mood))).small(),
