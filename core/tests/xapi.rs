@@ -149,9 +149,16 @@ struct Lrs {
 
 impl Lrs {
     fn start(peers: &Path, port: u16) -> Lrs {
+        Self::start_dying_after(peers, port, 0)
+    }
+
+    /// An LRS that answers `writes` statement requests and then drops every later one unanswered,
+    /// as a server going down mid-send does (0: never).
+    fn start_dying_after(peers: &Path, port: u16, writes: usize) -> Lrs {
         let mut child = Command::new("node")
             .arg(peers.join("lrs.js"))
             .arg(port.to_string())
+            .env("LRS_DIE_AFTER", writes.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -242,7 +249,8 @@ fn delivery_survives_the_lrs_restarting_mid_send_without_loss_or_duplicates() {
     let (_dir, mut store) = filled("xapi-send", 30);
     let all = outbox_ids(&store);
     assert!(all.len() > 3 * xapi::BATCH, "{} statements", all.len());
-    let a = Lrs::start(&peers, 0);
+    // The first LRS goes down while the third batch of the send is in flight.
+    let a = Lrs::start_dying_after(&peers, 0, 2);
     let port = a.port();
 
     // Wrong password: nothing is lost, everything waits, and the password is never shown.
@@ -255,15 +263,23 @@ fn delivery_survives_the_lrs_restarting_mid_send_without_loss_or_duplicates() {
     xapi::retry_now(&mut store).unwrap();
     let good = cfg(&a.base, "testsecret");
 
-    // Two batches reach the first LRS; then it stops in the middle of the send.
-    let r = xapi::send_some(&mut store, &good, 0, 2).unwrap();
+    // One send: two batches are stored, the third gets no answer, and the send stops there.
+    let r = xapi::send(&mut store, &good, 0).unwrap();
     assert_eq!(r.sent, 2 * xapi::BATCH);
+    assert!(r.deferred > 0);
+    assert!(!r.errors.is_empty());
     let in_a = a.ids();
     assert_eq!(in_a.len(), 2 * xapi::BATCH);
+    assert_eq!(
+        xapi::pending(&store).unwrap().0,
+        all.len() - 2 * xapi::BATCH,
+        "only what the LRS acknowledged is marked as sent"
+    );
     drop(a);
+    // With the LRS gone, a send fails and marks nothing.
+    xapi::retry_now(&mut store).unwrap();
     let r = xapi::send(&mut store, &good, 0).unwrap();
     assert_eq!(r.sent, 0);
-    assert!(r.deferred > 0);
     assert_eq!(
         xapi::pending(&store).unwrap().0,
         all.len() - 2 * xapi::BATCH,
@@ -274,13 +290,14 @@ fn delivery_survives_the_lrs_restarting_mid_send_without_loss_or_duplicates() {
 
     // The LRS comes back on the same port; the rest goes through after the back-off.
     let b = Lrs::start(&peers, port);
-    let r = xapi::send(&mut store, &good, xapi::backoff_ms(0) + 1).unwrap();
+    let later = xapi::backoff_ms(10) + 1;
+    let r = xapi::send(&mut store, &good, later).unwrap();
     assert_eq!(r.sent, all.len() - 2 * xapi::BATCH);
     assert_eq!(xapi::pending(&store).unwrap().0, 0);
 
     // Sending everything again (as after a crash between POST and commit) duplicates nothing.
     xapi::resend_all(&mut store).unwrap();
-    let r = xapi::send(&mut store, &good, xapi::backoff_ms(0) + 2).unwrap();
+    let r = xapi::send(&mut store, &good, later + 1).unwrap();
     assert_eq!(r.sent, all.len());
     let in_b = b.ids();
     let set_b: BTreeSet<&String> = in_b.iter().collect();

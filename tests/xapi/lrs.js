@@ -5,6 +5,11 @@
 //
 //   node lrs.js PORT        (PORT 0 picks a free port)
 //
+// LRS_DIE_AFTER=N makes it fail like a server going down mid-send: once it has
+// stored N batches (statement POSTs/PUTs answered 2xx), it drops the
+// connection of every later one without a reply (GETs still work, so a test
+// can see what it holds).
+//
 // Prints exactly one stdout line once listening:
 //   ready http://127.0.0.1:PORT/xAPI
 // and runs until killed. Statements live in memory and are lost on exit.
@@ -100,6 +105,18 @@ const presenter = createPresenter({
 });
 
 const app = express();
+const DIE_AFTER = Number(process.env.LRS_DIE_AFTER || 0);
+let stored = 0;
+if (DIE_AFTER > 0) {
+  app.use(constants.statementsRoute, (req, res, next) => {
+    if (req.method === 'GET') return next();
+    if (stored >= DIE_AFTER) return req.socket.destroy();
+    res.on('finish', () => {
+      if (res.statusCode < 300) stored += 1;
+    });
+    next();
+  });
+}
 app.use(constants.aboutRoute, presenter.aboutRouter); // /xAPI/about
 app.use(constants.fullActivitiesRoute, presenter.fullActivitiesRouter); // /xAPI/activities
 app.use(constants.statementsRoute, presenter.statementsRouter); // /xAPI/statements
