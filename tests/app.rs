@@ -509,3 +509,30 @@ fn a_preview_starts_from_a_step_of_the_best_path_and_is_not_recorded() {
         .unwrap();
     assert!(attempts.is_empty(), "a preview was recorded");
 }
+
+/// An author edits in another window, so this one is unfocused: on the author screen an idle window
+/// still wakes twice a second to show a save, and leaving the screen restores the quiet modes.
+#[test]
+fn the_author_screen_keeps_an_unfocused_window_awake_and_restores_it_on_leaving() {
+    use bevy::winit::{UpdateMode, WinitSettings};
+    let dir = starter_library("author-wake");
+    let mut app = app_on(&dir);
+    let quiet = WinitSettings {
+        focused_mode: UpdateMode::reactive(Duration::from_secs(1)),
+        unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(5)),
+    };
+    app.insert_resource(quiet.clone());
+    let wait = |app: &App| match app.world().resource::<WinitSettings>().unfocused_mode {
+        UpdateMode::Reactive { wait, .. } => wait,
+        UpdateMode::Continuous => Duration::ZERO,
+    };
+    send(&mut app, Intent::Go(Screen::Author));
+    assert_eq!(screen(&app), Screen::Author);
+    assert!(wait(&app) <= Duration::from_millis(500), "{:?}", wait(&app));
+    send(&mut app, Intent::Go(Screen::Home));
+    assert_eq!(wait(&app), Duration::from_secs(5));
+    assert_eq!(
+        app.world().resource::<WinitSettings>().focused_mode,
+        quiet.focused_mode
+    );
+}

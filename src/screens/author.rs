@@ -17,7 +17,9 @@ use std::time::{Duration, Instant, SystemTime};
 /// The checking, without any UI: headless tests use it.
 pub(super) fn data_plugin(app: &mut App) {
     app.init_resource::<AuthorView>()
-        .add_systems(Update, refresh);
+        .add_systems(Update, refresh)
+        .add_systems(OnEnter(Screen::Author), wake_often)
+        .add_systems(OnExit(Screen::Author), sleep_again);
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -25,6 +27,48 @@ pub(super) fn plugin(app: &mut App) {
         EguiPrimaryContextPass,
         ui.in_set(ScreenUi).run_if(in_state(Screen::Author)),
     );
+}
+
+/// While an author edits in another window this one is unfocused, and an idle unfocused window
+/// updates only every few seconds. On this screen it wakes twice a second, so a save shows at once.
+const AUTHOR_WAKE: Duration = Duration::from_millis(500);
+
+/// The update modes to restore when leaving the screen.
+#[derive(Resource)]
+struct SavedModes(bevy::winit::WinitSettings);
+
+fn wake_often(mut commands: Commands, settings: Option<ResMut<bevy::winit::WinitSettings>>) {
+    let Some(mut settings) = settings else {
+        return;
+    };
+    commands.insert_resource(SavedModes(settings.clone()));
+    let often = |mode: bevy::winit::UpdateMode| match mode {
+        bevy::winit::UpdateMode::Reactive {
+            wait,
+            react_to_device_events,
+            react_to_user_events,
+            react_to_window_events,
+        } => bevy::winit::UpdateMode::Reactive {
+            wait: wait.min(AUTHOR_WAKE),
+            react_to_device_events,
+            react_to_user_events,
+            react_to_window_events,
+        },
+        continuous => continuous,
+    };
+    settings.focused_mode = often(settings.focused_mode);
+    settings.unfocused_mode = often(settings.unfocused_mode);
+}
+
+fn sleep_again(
+    mut commands: Commands,
+    saved: Option<Res<SavedModes>>,
+    settings: Option<ResMut<bevy::winit::WinitSettings>>,
+) {
+    if let (Some(saved), Some(mut settings)) = (saved, settings) {
+        *settings = saved.0.clone();
+        commands.remove_resource::<SavedModes>();
+    }
 }
 
 /// The file being authored and what the core says about it.
