@@ -7,9 +7,11 @@
 //! | [`scoring`] | the debrief, read from the event log |
 //! | [`solver`] | proves variants winnable, best paths, dead ends; random and scripted play |
 //! | [`objectives`] | the A+ objective catalogue |
+//! | [`ronfile`] | the RON options every data file is read with; RON errors as diagnostics with hints |
 //! | [`library`] | loading a folder tree of scenarios |
 //! | [`quality`] | the bar a scenario must meet: expert, careless and random play |
 //! | [`coverage`] | which scenarios cover which objectives, and the gaps |
+//! | [`record`] | a finished attempt or exam as plain data |
 //! | [`store`] | the progress database: trainees, attempts, decisions, scores, exams, the xAPI outbox |
 //! | [`progress`] | mastery per objective, next-up, first against last attempt, cohort |
 //! | [`exam`] | exam mode: the domain-weighted draw and the 100–900 result |
@@ -27,6 +29,8 @@ pub mod library;
 pub mod objectives;
 pub mod progress;
 pub mod quality;
+pub mod record;
+pub mod ronfile;
 pub mod scenario;
 pub mod scoring;
 pub mod solver;

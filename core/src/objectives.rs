@@ -81,9 +81,9 @@ impl Catalogue {
 
     /// Parses and checks: unique ids, weights adding up to 100, objective numbers inside their domain.
     pub fn parse(path: &Path, text: &str) -> Result<Catalogue, Vec<Diagnostic>> {
-        let mut cat: Catalogue = crate::scenario::load::ron_options()
+        let mut cat: Catalogue = crate::ronfile::ron_options()
             .from_str(text)
-            .map_err(|e| vec![crate::scenario::load::ron_diagnostic(path, text, &e)])?;
+            .map_err(|e| vec![crate::ronfile::ron_diagnostic(path, text, &e)])?;
         let mut errors = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (ei, exam) in cat.exams.iter().enumerate() {

@@ -7,13 +7,13 @@
 //!   renamed aside (never overwritten) and a fresh store is started; [`Opened::set_aside`] says so.
 //! - The schema is versioned with `PRAGMA user_version`; [`MIGRATIONS`] brings any older file up to date.
 
-use crate::engine::{Event, Session, command_key};
-use crate::scoring::Report;
+pub use crate::record::{
+    AttemptRecord, Decision, ExamDomainRow, ExamLink, ExamRecord, Mode, new_uuid, now_ms, rfc3339,
+};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The database's file name inside the data folder.
 pub const FILE_NAME: &str = "progress.sqlite3";
@@ -126,20 +126,6 @@ pub fn default_dir() -> PathBuf {
         .join("helpdesk-sim")
 }
 
-/// Milliseconds since 1970, the store's timestamps.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// A timestamp as RFC 3339 in UTC, to the millisecond.
-pub fn rfc3339(ms: i64) -> String {
-    let t = UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_millis(t).to_string()
-}
-
 /// A store problem: the file could not be opened, read or written.
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -196,123 +182,6 @@ pub struct Store {
     path: PathBuf,
 }
 
-/// Practice (hints allowed, debrief after each ticket) or part of an exam.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Mode {
-    Practice,
-    Exam,
-}
-
-impl Mode {
-    fn as_str(self) -> &'static str {
-        match self {
-            Mode::Practice => "practice",
-            Mode::Exam => "exam",
-        }
-    }
-    fn parse(s: &str) -> Mode {
-        if s == "exam" {
-            Mode::Exam
-        } else {
-            Mode::Practice
-        }
-    }
-}
-
-/// One decision of an attempt: a command, with the points it earned or cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Decision {
-    pub seq: u32,
-    /// The command key (`ipconfig`, `reply:2`, `escalate:Network`, …).
-    pub key: String,
-    /// What the trainee did or said.
-    pub label: String,
-    pub points: i32,
-    pub minute: u32,
-}
-
-impl Decision {
-    /// The decisions of a session, from its log.
-    pub fn from_session(s: &Session) -> Vec<Decision> {
-        s.log
-            .iter()
-            .filter_map(|e| e.command.as_ref().map(|c| (e, c)))
-            .enumerate()
-            .map(|(i, (e, c))| Decision {
-                seq: i as u32 + 1,
-                key: command_key(s.scenario(), c),
-                label: e
-                    .events
-                    .iter()
-                    .find_map(|ev| match ev {
-                        Event::Trainee { text, .. } => Some(text.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| command_key(s.scenario(), c)),
-                points: e
-                    .events
-                    .iter()
-                    .map(|ev| match ev {
-                        Event::Points(p) => p.points,
-                        _ => 0,
-                    })
-                    .sum(),
-                minute: e.minute,
-            })
-            .collect()
-    }
-}
-
-/// A finished attempt, ready to be written.
-#[derive(Debug, Clone)]
-pub struct AttemptRecord {
-    /// The attempt's registration: a UUID that names it everywhere, including xAPI.
-    pub uuid: String,
-    pub trainee: String,
-    pub mode: Mode,
-    /// The exam this ticket belongs to, in exam mode.
-    pub exam: Option<ExamLink>,
-    pub hints: bool,
-    pub started: i64,
-    pub finished: i64,
-    pub report: Report,
-    pub decisions: Vec<Decision>,
-}
-
-impl AttemptRecord {
-    /// An attempt from a session and its debrief, finished now.
-    pub fn new(trainee: &str, session: &Session, report: Report, started: i64) -> AttemptRecord {
-        AttemptRecord {
-            uuid: new_uuid(),
-            trainee: trainee.to_string(),
-            mode: Mode::Practice,
-            exam: None,
-            hints: false,
-            started,
-            finished: now_ms().max(started),
-            decisions: Decision::from_session(session),
-            report,
-        }
-    }
-}
-
-/// The exam an attempt is part of.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExamLink {
-    /// `1201` or `1202`.
-    pub exam: String,
-    /// The exam's own registration UUID.
-    pub registration: String,
-}
-
-/// A fresh random UUID (version 4).
-pub fn new_uuid() -> String {
-    let bytes: [u8; 16] = rand::random();
-    uuid::Builder::from_random_bytes(bytes)
-        .into_uuid()
-        .to_string()
-}
-
 /// An attempt as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttemptRow {
@@ -354,39 +223,6 @@ pub struct ScoreRow {
     pub name: String,
     pub earned: i32,
     pub best: i32,
-}
-
-/// A finished exam, ready to be written.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExamRecord {
-    pub uuid: String,
-    pub trainee: String,
-    /// `1201` or `1202`.
-    pub exam: String,
-    /// The exam code that replays the same draw.
-    pub code: String,
-    pub started: i64,
-    pub finished: i64,
-    /// Seconds allowed.
-    pub time_limit: u32,
-    pub timed_out: bool,
-    pub raw: f64,
-    pub scaled: u32,
-    pub pass: u32,
-    pub passed: bool,
-    pub domains: Vec<ExamDomainRow>,
-}
-
-/// One domain's result in an exam.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ExamDomainRow {
-    /// `1201-5`.
-    pub domain: String,
-    pub name: String,
-    pub weight: u32,
-    pub items: u32,
-    pub raw: f64,
-    pub scaled: u32,
 }
 
 /// An exam as stored.
@@ -482,7 +318,7 @@ impl Store {
     /// Writes an attempt with its decisions and scores, and queues its xAPI statements, in one
     /// transaction. Returns the attempt's row id.
     pub fn record(&mut self, a: &AttemptRecord) -> Result<i64> {
-        let statements = crate::xapi::attempt_statements(a);
+        let statements = crate::xapi::statement::attempt_statements(a);
         let tx = self.conn.transaction()?;
         let tid = trainee_id(&tx, &a.trainee)?;
         let r = &a.report;
@@ -549,7 +385,7 @@ impl Store {
     /// Writes an exam result; its attempts are recorded separately with [`Mode::Exam`] and linked by
     /// [`Store::link_exam`].
     pub fn record_exam(&mut self, e: &ExamRecord, attempts: &[i64]) -> Result<i64> {
-        let statements = crate::xapi::exam_statements(e);
+        let statements = crate::xapi::statement::exam_statements(e);
         let tx = self.conn.transaction()?;
         let tid = trainee_id(&tx, &e.trainee)?;
         tx.execute(

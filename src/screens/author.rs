@@ -209,26 +209,7 @@ fn ui(
                 if !check.errors.is_empty() {
                     widgets::heading(ui, &format!("{} error(s)", check.errors.len()));
                     for d in &check.errors {
-                        ui.label(
-                            egui::RichText::new(d.location())
-                                .monospace()
-                                .color(palette::WARN),
-                        );
-                        ui.label(format!("    {}", d.message));
-                        if let Some(p) = &d.path {
-                            ui.label(
-                                egui::RichText::new(format!("    at {p}"))
-                                    .small()
-                                    .color(palette::MUTED),
-                            );
-                        }
-                        if let Some(h) = &d.hint {
-                            ui.label(
-                                egui::RichText::new(format!("    hint: {h}"))
-                                    .small()
-                                    .color(palette::ACCENT),
-                            );
-                        }
+                        widgets::diagnostic(ui, d);
                     }
                 }
                 let Some(r) = &check.solve else {

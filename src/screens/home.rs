@@ -94,51 +94,9 @@ fn ui(
                 if lib.files.is_empty() && lib.settled(&server) {
                     ui.label(egui::RichText::new("No scenario files found. Start the app from the project folder, or pass --scenarios DIR.").color(palette::WARN));
                 }
-                error_list(ui, &errors);
+                widgets::error_list(ui, &errors);
             });
         });
     });
     Ok(())
-}
-
-/// The library's load errors, with file, line:column and hint.
-pub fn error_list(ui: &mut egui::Ui, errors: &ScenarioErrors) {
-    let snapshot = errors.snapshot();
-    if snapshot.is_empty() {
-        return;
-    }
-    let n: usize = snapshot.values().map(Vec::len).sum();
-    egui::CollapsingHeader::new(
-        egui::RichText::new(format!("⚠ {n} error(s) in {} file(s)", snapshot.len()))
-            .color(palette::WARN),
-    )
-    .default_open(true)
-    .show(ui, |ui| {
-        egui::ScrollArea::vertical()
-            .max_height(260.0)
-            .show(ui, |ui| {
-                for d in snapshot.values().flatten() {
-                    ui.label(
-                        egui::RichText::new(d.location())
-                            .monospace()
-                            .color(palette::WARN),
-                    );
-                    ui.label(format!("    {}", d.message));
-                    if let Some(p) = &d.path {
-                        ui.label(
-                            egui::RichText::new(format!("    at {p}"))
-                                .small()
-                                .color(palette::MUTED),
-                        );
-                    }
-                    if let Some(h) = &d.hint {
-                        ui.label(
-                            egui::RichText::new(format!("    hint: {h}"))
-                                .small()
-                                .color(palette::ACCENT),
-                        );
-                    }
-                }
-            });
-    });
 }

@@ -1,6 +1,6 @@
 //! Scenario picker: filter by A+ domain and objective, channel and difficulty; see the last score.
 
-use super::{Screen, ScreenUi, home::error_list};
+use super::{Screen, ScreenUi};
 use crate::scenarios::{Library, Objectives, ScenarioAsset, ScenarioErrors};
 use crate::session::{Intent, Progress};
 use crate::theme::{palette, widgets};
@@ -168,7 +168,7 @@ fn ui(
             });
         });
         egui::CentralPanel::default().show(root, |ui| {
-            error_list(ui, &errors);
+            widgets::error_list(ui, &errors);
             egui::ScrollArea::vertical().show(ui, |ui| {
                 egui::Grid::new("scenario_table")
                     .striped(true)

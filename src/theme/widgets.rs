@@ -90,3 +90,45 @@ pub fn heading(ui: &mut Ui, text: &str) {
     ui.label(RichText::new(text).heading());
     ui.add_space(2.0);
 }
+
+/// One diagnostic: `file:line:col`, the message, where in the document, and the hint.
+pub fn diagnostic(ui: &mut Ui, d: &helpdesk_core::Diagnostic) {
+    ui.label(RichText::new(d.location()).monospace().color(palette::WARN));
+    ui.label(format!("    {}", d.message));
+    if let Some(p) = &d.path {
+        ui.label(
+            RichText::new(format!("    at {p}"))
+                .small()
+                .color(palette::MUTED),
+        );
+    }
+    if let Some(h) = &d.hint {
+        ui.label(
+            RichText::new(format!("    hint: {h}"))
+                .small()
+                .color(palette::ACCENT),
+        );
+    }
+}
+
+/// The library's load errors, with file, line:column and hint.
+pub fn error_list(ui: &mut Ui, errors: &crate::scenarios::ScenarioErrors) {
+    let snapshot = errors.snapshot();
+    if snapshot.is_empty() {
+        return;
+    }
+    let n: usize = snapshot.values().map(Vec::len).sum();
+    egui::CollapsingHeader::new(
+        RichText::new(format!("⚠ {n} error(s) in {} file(s)", snapshot.len())).color(palette::WARN),
+    )
+    .default_open(true)
+    .show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .max_height(260.0)
+            .show(ui, |ui| {
+                for d in snapshot.values().flatten() {
+                    diagnostic(ui, d);
+                }
+            });
+    });
+}
