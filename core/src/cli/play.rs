@@ -226,6 +226,7 @@ fn ask_handoff(s: &Session, input: &mut dyn BufRead, out: &mut dyn Write) -> Opt
 /// Prints events as a transcript. Hidden facts and points stay hidden until the debrief.
 pub fn print_events(s: &Session, events: &[Event], out: &mut dyn Write) {
     let caller = &s.world.draw.caller;
+    let patience = s.scenario().src.caller.patience;
     for e in events {
         let _ = match e {
             Event::Trainee { text, .. } => writeln!(out, "You: {text}"),
@@ -236,7 +237,9 @@ pub fn print_events(s: &Session, events: &[Event], out: &mut dyn Write) {
                 writeln!(out, "  $ {title}\n{}", body.join("\n"))
             }
             Event::ClueFound { text, .. } => writeln!(out, "  [finding] {text}"),
-            Event::Mood { delta, now } => writeln!(out, "  (frustration {now}/100, {delta:+})"),
+            Event::Mood { delta, now } => {
+                writeln!(out, "  (frustration {now} of {patience}, {delta:+})")
+            }
             Event::Ended(o) => writeln!(out, "\n== Ticket over: {} ==\n", o.label()),
             Event::FactChanged { .. } | Event::Points(_) => Ok(()),
         };
