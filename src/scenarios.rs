@@ -2,7 +2,8 @@
 //!
 //! A custom [`AssetLoader`] hands the bytes to the core, which parses and validates them. Files are
 //! watched: a save replaces the asset; a broken save leaves the last good version in `Assets` and puts
-//! the diagnostics (file, line:column, hint) in [`ScenarioErrors`], which the screens show.
+//! the diagnostics (file, line:column, hint) in [`ScenarioErrors`], which the screens show. A file
+//! created while the app runs is found within a second and loaded too.
 
 use crate::AppOptions;
 use bevy::asset::io::{AssetSourceBuilder, Reader};
@@ -13,6 +14,7 @@ use helpdesk_core::{Catalogue, Diagnostic, library};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// The asset source scenario files are read from: `scenarios://accounts/acct-locked-out.ron`.
 pub const SOURCE: &str = "scenarios";
@@ -33,7 +35,7 @@ pub fn plugin(app: &mut App) {
         })
         .init_resource::<Library>()
         .add_systems(Startup, load_library)
-        .add_systems(Update, track_reloads);
+        .add_systems(Update, (track_reloads, discover_new_files));
 }
 
 /// Registers the `scenarios://` source; call before adding the `AssetPlugin`.
@@ -195,14 +197,45 @@ fn load_library(mut lib: ResMut<Library>, root: Res<ScenarioRoot>, server: Res<A
         warn!("the scenario folder {} does not exist", root.0.display());
         return;
     }
-    let files = library::scenario_files(std::slice::from_ref(&root.0));
-    if files.is_empty() {
+    if add_new_files(&mut lib, &root.0, &server) == 0 {
         warn!("no scenario files under {}", root.0.display());
     }
-    for f in files {
-        let rel = f.strip_prefix(&root.0).unwrap_or(&f).to_path_buf();
+}
+
+/// Starts loading every scenario file under `root` the library does not have yet; returns how many.
+fn add_new_files(lib: &mut Library, root: &Path, server: &AssetServer) -> usize {
+    let mut added = 0;
+    for f in library::scenario_files(&[root.to_path_buf()]) {
+        let rel = f.strip_prefix(root).unwrap_or(&f).to_path_buf();
+        if lib.files.iter().any(|(p, _)| *p == rel) {
+            continue;
+        }
         let path = format!("{SOURCE}://{}", rel.to_string_lossy().replace('\\', "/"));
         lib.files.push((rel, server.load(path)));
+        added += 1;
+    }
+    added
+}
+
+/// How often the library folder is searched for files created since the app started.
+pub const DISCOVER_EVERY: Duration = Duration::from_secs(1);
+
+/// Hot reload follows the files the library has; a file created later (`helpdesk-sim new`, a copy)
+/// is found here and loaded, so it appears without a restart.
+fn discover_new_files(
+    mut lib: ResMut<Library>,
+    root: Res<ScenarioRoot>,
+    server: Res<AssetServer>,
+    mut last: Local<Option<Instant>>,
+) {
+    if last.is_some_and(|t| t.elapsed() < DISCOVER_EVERY) || !root.0.is_dir() {
+        return;
+    }
+    *last = Some(Instant::now());
+    let added = add_new_files(&mut lib, &root.0, &server);
+    if added > 0 {
+        info!("{added} new scenario file(s) found");
+        lib.generation += 1;
     }
 }
 

@@ -536,3 +536,30 @@ fn the_author_screen_keeps_an_unfocused_window_awake_and_restores_it_on_leaving(
         quiet.focused_mode
     );
 }
+
+/// A scenario file created while the app runs (as `helpdesk-sim new` does) joins the library without a
+/// restart, and the author view can open it.
+#[test]
+fn a_file_created_while_the_app_runs_joins_the_library() {
+    let dir = starter_library("discover");
+    let mut app = app_on(&dir);
+    assert_eq!(title(&app, "fresh-ticket"), None);
+    let text = helpdesk_core::cli::template("starter")
+        .replace("id: \"starter\"", "id: \"fresh-ticket\"")
+        .replace("Shared drive letter missing", "A ticket written just now");
+    std::fs::create_dir_all(dir.join("new")).unwrap();
+    std::fs::write(dir.join("new/fresh-ticket.ron"), text).unwrap();
+    update_until(
+        &mut app,
+        Duration::from_secs(30),
+        "the new file to load",
+        |app| title(app, "fresh-ticket").as_deref() == Some("A ticket written just now"),
+    );
+    let lib = app.world().resource::<Library>();
+    assert_eq!(lib.files.len(), 2);
+    assert!(
+        lib.files
+            .iter()
+            .any(|(p, _)| p == Path::new("new/fresh-ticket.ron"))
+    );
+}
