@@ -423,6 +423,12 @@ fn the_author_view_rechecks_a_file_on_every_save() {
         assert_eq!(after.max_score, before.max_score + 5, "{}", after.variant);
     }
 
+    // Saving the same bytes again is not an edit.
+    std::fs::write(&file, &richer).unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    app.update();
+    assert_eq!(app.world().resource::<AuthorView>().checks, 2);
+
     // A broken save shows the error with its line and column and drops the solver's report.
     std::fs::write(&file, richer.replace("kind: Tool,", "kind: Tol,")).unwrap();
     update_until(

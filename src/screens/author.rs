@@ -12,7 +12,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use helpdesk_core::Session;
 use helpdesk_core::authoring::{self, Check};
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// The checking, without any UI: headless tests use it.
 pub(super) fn data_plugin(app: &mut App) {
@@ -80,7 +80,8 @@ pub struct AuthorView {
     pub check: Option<Check>,
     /// How many times the file has been checked (each save counts once).
     pub checks: u64,
-    seen: Option<(PathBuf, Option<SystemTime>)>,
+    /// The file and a fingerprint of its bytes when it was last checked.
+    seen: Option<(PathBuf, u64)>,
     last_look: Option<Instant>,
 }
 
@@ -100,7 +101,9 @@ impl AuthorView {
     }
 }
 
-/// Re-checks the file whenever it is saved (its modification time changes), looking twice a second.
+/// Re-checks the file whenever its content changes, looking twice a second. The bytes are compared, not
+/// the modification time: on a network share or a FAT stick two saves within a second can carry the
+/// same time, and an editor that saves without changes should not count as an edit.
 fn refresh(mut view: ResMut<AuthorView>, objectives: Res<Objectives>, root: Res<ScenarioRoot>) {
     let Some(file) = view.file.clone() else {
         return;
@@ -115,8 +118,7 @@ fn refresh(mut view: ResMut<AuthorView>, objectives: Res<Objectives>, root: Res<
         return;
     }
     view.last_look = Some(Instant::now());
-    let mtime = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
-    let now = Some((file.clone(), mtime));
+    let now = Some((file.clone(), fingerprint(&file)));
     if view.seen == now {
         return;
     }
@@ -124,6 +126,23 @@ fn refresh(mut view: ResMut<AuthorView>, objectives: Res<Objectives>, root: Res<
     let seed = view.seed.max(1);
     view.check = Some(authoring::check(&file, seed, &objectives.0));
     view.checks += 1;
+}
+
+/// A hash of the file's bytes (or of the read error), cheap for files the loader accepts (≤ 1 MiB).
+fn fingerprint(file: &std::path::Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match std::fs::metadata(file) {
+        // Too big to load anyway: its size and time are enough to notice it shrinking.
+        Ok(m) if m.len() > helpdesk_core::scenario::load::MAX_FILE_BYTES as u64 => {
+            (m.len(), m.modified().ok()).hash(&mut h)
+        }
+        _ => match std::fs::read(file) {
+            Ok(bytes) => bytes.hash(&mut h),
+            Err(e) => e.kind().hash(&mut h),
+        },
+    }
+    h.finish()
 }
 
 fn ui(
