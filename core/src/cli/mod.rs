@@ -474,11 +474,14 @@ fn lint(paths: &[PathBuf], format: Format, cat: &Catalogue) -> ExitCode {
 }
 
 fn watch_lint(paths: &[PathBuf], format: Format, cat: &Catalogue) -> ExitCode {
-    let stamp = |paths: &[PathBuf]| -> Vec<(PathBuf, Option<SystemTime>)> {
+    // Time and size: a save that keeps the time (a coarse clock) usually changes the size.
+    let stamp = |paths: &[PathBuf]| -> Vec<(PathBuf, Option<(SystemTime, u64)>)> {
         library::scenario_files(paths)
             .into_iter()
             .map(|f| {
-                let m = std::fs::metadata(&f).and_then(|m| m.modified()).ok();
+                let m = std::fs::metadata(&f)
+                    .and_then(|m| Ok((m.modified()?, m.len())))
+                    .ok();
                 (f, m)
             })
             .collect()
