@@ -26,32 +26,24 @@ pub fn ron_diagnostic(path: &Path, text: &str, e: &ron::error::SpannedError) -> 
             expected,
             found,
             outer,
-        } => {
-            let where_ = outer
-                .as_deref()
-                .map(|o| format!(" in {o}"))
-                .unwrap_or_default();
-            d.message = format!("unknown field `{found}`{where_}");
-            Some(match did_you_mean(found, expected.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None => format!("expected one of: {}", expected.join(", ")),
-            })
-        }
+        } => Some(unknown(
+            &mut d,
+            "field",
+            found,
+            outer.as_deref().map(|o| format!(" in {o}")),
+            expected,
+        )),
         E::NoSuchEnumVariant {
             expected,
             found,
             outer,
-        } => {
-            let where_ = outer
-                .as_deref()
-                .map(|o| format!(" for {o}"))
-                .unwrap_or_default();
-            d.message = format!("unknown name `{found}`{where_}");
-            Some(match did_you_mean(found, expected.iter().copied()) {
-                Some(m) => format!("did you mean `{m}`?"),
-                None => format!("expected one of: {}", expected.join(", ")),
-            })
-        }
+        } => Some(unknown(
+            &mut d,
+            "name",
+            found,
+            outer.as_deref().map(|o| format!(" for {o}")),
+            expected,
+        )),
         E::MissingStructField { field, outer } => {
             let where_ = outer
                 .as_deref()
@@ -88,4 +80,19 @@ pub fn ron_diagnostic(path: &Path, text: &str, e: &ron::error::SpannedError) -> 
         d = d.hint("this looks like JSON; scenario files use RON (`Scenario(id: \"…\", …)`)");
     }
     d
+}
+
+/// Names an unknown field or variant in the message, and suggests the nearest name RON expected.
+fn unknown(
+    d: &mut Diagnostic,
+    what: &str,
+    found: &str,
+    place: Option<String>,
+    expected: &[&str],
+) -> String {
+    d.message = format!("unknown {what} `{found}`{}", place.unwrap_or_default());
+    match did_you_mean(found, expected.iter().copied()) {
+        Some(m) => format!("did you mean `{m}`?"),
+        None => format!("expected one of: {}", expected.join(", ")),
+    }
 }
