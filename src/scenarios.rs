@@ -25,13 +25,14 @@ pub fn plugin(app: &mut App) {
     let errors = ScenarioErrors::default();
     // Sources must exist before the AssetPlugin builds: `register_scenario_source` is called by the
     // app builders; here we only add what needs the asset server.
-    app.insert_resource(ScenarioRoot(root))
+    app.insert_resource(ScenarioRoot(root.clone()))
         .insert_resource(errors.clone())
         .insert_resource(Objectives(Arc::new(Catalogue::bundled())))
         .init_asset::<ScenarioAsset>()
         .register_asset_loader(ScenarioLoader {
             errors,
             catalogue: Arc::new(Catalogue::bundled()),
+            root,
         })
         .init_resource::<Library>()
         .add_systems(Startup, load_library)
@@ -99,6 +100,8 @@ impl std::error::Error for ScenarioLoadError {}
 pub struct ScenarioLoader {
     errors: ScenarioErrors,
     catalogue: Arc<Catalogue>,
+    /// The library folder, so errors name the file where the author can open it.
+    root: PathBuf,
 }
 
 impl AssetLoader for ScenarioLoader {
@@ -112,7 +115,7 @@ impl AssetLoader for ScenarioLoader {
         _: &(),
         ctx: &mut LoadContext<'_>,
     ) -> Result<ScenarioAsset, ScenarioLoadError> {
-        let file = Path::new(SOURCE).join(ctx.path().path());
+        let file = self.root.join(ctx.path().path());
         let mut bytes = Vec::new();
         if let Err(e) = reader.read_to_end(&mut bytes).await {
             let d = vec![Diagnostic::new(&file, format!("cannot read: {e}"))];
