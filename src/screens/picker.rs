@@ -67,7 +67,8 @@ fn ui(
                     .domain
                     .clone()
                     .unwrap_or_else(|| "All domains".into());
-                egui::ComboBox::from_label("Domain")
+                ui.label("Domain");
+                egui::ComboBox::from_id_salt("Domain")
                     .selected_text(domain_label)
                     .width(260.0)
                     .show_ui(ui, |ui| {
@@ -98,7 +99,8 @@ fn ui(
                     .objective
                     .clone()
                     .unwrap_or_else(|| "All objectives".into());
-                egui::ComboBox::from_label("Objective")
+                ui.label("Objective");
+                egui::ComboBox::from_id_salt("Objective")
                     .selected_text(obj_label)
                     .width(120.0)
                     .show_ui(ui, |ui| {
@@ -124,7 +126,8 @@ fn ui(
                             }
                         }
                     });
-                egui::ComboBox::from_label("Channel")
+                ui.label("Channel");
+                egui::ComboBox::from_id_salt("Channel")
                     .selected_text(filters.channel.map_or("Any".into(), |c| format!("{c:?}")))
                     .show_ui(ui, |ui| {
                         if ui
@@ -147,7 +150,8 @@ fn ui(
                             }
                         }
                     });
-                egui::ComboBox::from_label("Difficulty")
+                ui.label("Difficulty");
+                egui::ComboBox::from_id_salt("Difficulty")
                     .selected_text(filters.difficulty.map_or("Any".into(), stars))
                     .show_ui(ui, |ui| {
                         if ui

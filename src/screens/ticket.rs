@@ -346,7 +346,8 @@ fn side(
                 ui.label(egui::RichText::new("✔ Notes saved to the ticket.").color(palette::GOOD));
                 return;
             }
-            egui::ComboBox::from_label("Category")
+            ui.label("Category");
+            egui::ComboBox::from_id_salt("Category")
                 .selected_text(format!("{:?}", forms.category))
                 .show_ui(ui, |ui| {
                     for c in TicketCategory::ALL {
@@ -393,7 +394,8 @@ fn side(
             }
         }
         Tab::Escalate => {
-            egui::ComboBox::from_label("Hand to")
+            ui.label("Hand to");
+            egui::ComboBox::from_id_salt("Hand to")
                 .selected_text(forms.team.label())
                 .width(240.0)
                 .show_ui(ui, |ui| {
