@@ -35,6 +35,34 @@ fn actor(trainee: &str) -> Value {
     })
 }
 
+/// One statement: the `n`-th of registration `reg`, by `trainee`, at `at` (ms). Its id follows from
+/// the registration, the place and the verb, so it is the same every time it is built.
+#[allow(clippy::too_many_arguments)]
+fn statement(
+    reg: &str,
+    n: usize,
+    trainee: &str,
+    verb_name: &str,
+    object: Value,
+    context: Value,
+    result: Option<Value>,
+    at: i64,
+) -> Value {
+    let mut s = json!({
+        "id": statement_id(reg, n, verb_name),
+        "actor": actor(trainee),
+        "verb": verb(verb_name),
+        "object": object,
+        "context": context,
+        "timestamp": rfc3339(at),
+        "version": "1.0.3",
+    });
+    if let Some(r) = result {
+        s["result"] = r;
+    }
+    s
+}
+
 fn verb(name: &str) -> Value {
     json!({ "id": format!("{VERBS}{name}"), "display": { "en-US": name } })
 }
@@ -150,19 +178,9 @@ pub fn attempt_statements(a: &AttemptRecord) -> Vec<Value> {
     let mut out = Vec::new();
     let mut push = |verb_name: &str, object: Value, result: Option<Value>, ctx: Value, at: i64| {
         let n = out.len();
-        let mut s = json!({
-            "id": statement_id(reg, n, verb_name),
-            "actor": actor(&a.trainee),
-            "verb": verb(verb_name),
-            "object": object,
-            "context": ctx,
-            "timestamp": rfc3339(at),
-            "version": "1.0.3",
-        });
-        if let Some(res) = result {
-            s["result"] = res;
-        }
-        out.push(s);
+        out.push(statement(
+            reg, n, &a.trainee, verb_name, object, ctx, result, at,
+        ));
     };
     push(
         "initialized",
@@ -284,19 +302,16 @@ pub fn exam_statements(e: &ExamRecord) -> Vec<Value> {
         .into_iter()
         .enumerate()
         .map(|(n, (v, result, at))| {
-            let mut s = json!({
-                "id": statement_id(reg, n, v),
-                "actor": actor(&e.trainee),
-                "verb": verb(v),
-                "object": object,
-                "context": context,
-                "timestamp": rfc3339(at),
-                "version": "1.0.3",
-            });
-            if let Some(r) = result {
-                s["result"] = r;
-            }
-            s
+            statement(
+                reg,
+                n,
+                &e.trainee,
+                v,
+                object.clone(),
+                context.clone(),
+                result,
+                at,
+            )
         })
         .collect()
 }
