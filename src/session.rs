@@ -9,7 +9,7 @@ use crate::scenarios::{Library, Objectives, ScenarioAsset};
 use crate::screens::Screen;
 use bevy::prelude::*;
 use helpdesk_core::Session;
-use helpdesk_core::engine::{Command, parse_key};
+use helpdesk_core::engine::Command;
 use helpdesk_core::exam::{self, ExamResult, Paper};
 use helpdesk_core::scoring::{self, Report};
 use helpdesk_core::solver;
@@ -262,13 +262,9 @@ pub fn apply_intents(
                 };
                 let mut s = Session::with_variant(sc, seed, Some(variant));
                 for key in path.iter().take(steps) {
-                    let cmd = parse_key(&s.world, &s.state, key).or_else(|| {
-                        (key == "reply:best")
-                            .then(|| solver::best_reply(&s.world, &s.state))
-                            .flatten()
-                    });
+                    let cmd = solver::command_for_key(&s.world, &s.state, key);
                     match cmd.map(|c| s.apply(c)) {
-                        Some(Ok(_)) => {}
+                        Ok(Ok(_)) => {}
                         _ => {
                             active.refusal = Some(format!("the path stops at `{key}`"));
                             break;
@@ -382,19 +378,10 @@ fn apply(active: &mut Active, cmd: Option<Command>, key: Option<String>) -> bool
     }
     let cmd = match (cmd, key) {
         (Some(c), _) => c,
-        (None, Some(k)) if k.trim() == "reply:best" => {
-            match solver::best_reply(&session.world, &session.state) {
-                Some(c) => c,
-                None => {
-                    active.refusal = Some("there is nothing to reply to".into());
-                    return false;
-                }
-            }
-        }
-        (None, Some(k)) => match parse_key(&session.world, &session.state, &k) {
-            Some(c) => c,
-            None => {
-                active.refusal = Some(format!("`{k}` is not a command of this scenario"));
+        (None, Some(k)) => match solver::command_for_key(&session.world, &session.state, &k) {
+            Ok(c) => c,
+            Err(why) => {
+                active.refusal = Some(why);
                 return false;
             }
         },

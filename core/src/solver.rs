@@ -500,6 +500,15 @@ pub fn best_reply(w: &World, st: &State) -> Option<Command> {
         .map(|r| Command::Reply(r as u8))
 }
 
+/// The command a key names now: any key [`parse_key`] knows, plus `reply:best`, the expert's reply to
+/// the moment in progress. The error says why there is none, for the trainee or the author.
+pub fn command_for_key(w: &World, st: &State, key: &str) -> Result<Command, String> {
+    if key.trim() == "reply:best" {
+        return best_reply(w, st).ok_or_else(|| "there is nothing to reply to".to_string());
+    }
+    parse_key(w, st, key).ok_or_else(|| format!("`{key}` is not a command of this scenario"))
+}
+
 /// The reply a careless trainee picks: the most poor tones (jargon, dismissive, …), then the fewest points.
 pub fn worst_reply(w: &World, st: &State) -> Option<Command> {
     let m = st.current_moment()?;
