@@ -25,33 +25,9 @@ impl Line {
     }
 }
 
-/// A rule that fired, for "what went well" and "what cost points".
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Finding {
-    pub points: i32,
-    pub category: Category,
-    pub rule: String,
-    pub reason: String,
-    pub objectives: Vec<String>,
-    pub harmful: bool,
-    pub minute: u32,
-    pub turn: u32,
-}
-
-impl From<&Points> for Finding {
-    fn from(p: &Points) -> Self {
-        Finding {
-            points: p.points,
-            category: p.category,
-            rule: p.rule.clone(),
-            reason: p.reason.clone(),
-            objectives: p.objectives.clone(),
-            harmful: p.harmful,
-            minute: p.minute,
-            turn: p.turn,
-        }
-    }
-}
+/// A rule that fired, for "what went well" and "what cost points": the points event itself, which
+/// already carries its rule, reason, objectives and moment.
+pub type Finding = Points;
 
 /// The debrief of one attempt.
 #[derive(Debug, Clone, Serialize)]
@@ -116,9 +92,9 @@ pub fn report(s: &Session) -> Report {
     let mut cost = Vec::new();
     for p in points(&events) {
         if p.points > 0 {
-            went_well.push(Finding::from(p));
+            went_well.push(p.clone());
         } else if p.points < 0 {
-            cost.push(Finding::from(p));
+            cost.push(p.clone());
         }
     }
     // Most costly first, then in the order they happened.
