@@ -364,6 +364,18 @@ fn an_exam_runs_on_one_clock_and_submits_itself_when_time_is_up() {
     );
 }
 
+/// Updates until the author view has checked its file `n` times, and returns that check.
+fn nth_check(app: &mut App, n: u64) -> helpdesk_core::authoring::Check {
+    update_until(app, Duration::from_secs(30), &format!("check {n}"), |app| {
+        app.world()
+            .resource::<helpdesk_sim::screens::AuthorView>()
+            .checks
+            >= n
+    });
+    let view = app.world().resource::<helpdesk_sim::screens::AuthorView>();
+    view.check.clone().unwrap()
+}
+
 /// The author screen's data: every save re-checks the file, errors carry their position, and the
 /// solver's per-variant results follow the edit.
 #[test]
@@ -377,14 +389,7 @@ fn the_author_view_rechecks_a_file_on_every_save() {
     app.world_mut()
         .resource_mut::<AuthorView>()
         .open(PathBuf::from("basics/starter.ron"));
-    let checked = |n: u64| move |app: &mut App| app.world().resource::<AuthorView>().checks >= n;
-    update_until(
-        &mut app,
-        Duration::from_secs(30),
-        "the first check",
-        checked(1),
-    );
-    let first = app.world().resource::<AuthorView>().check.clone().unwrap();
+    let first = nth_check(&mut app, 1);
     assert!(first.errors.is_empty(), "{:?}", first.errors);
     let solve = first.solve.clone().unwrap();
     assert_eq!(solve.variants.len(), 2);
@@ -413,13 +418,7 @@ fn the_author_view_rechecks_a_file_on_every_save() {
     let richer = good.replacen("mood: -5, points: 4,", "mood: -5, points: 9,", 1);
     assert_ne!(richer, good, "the starter's opening reply changed");
     std::fs::write(&file, &richer).unwrap();
-    update_until(
-        &mut app,
-        Duration::from_secs(30),
-        "the second check",
-        checked(2),
-    );
-    let second = app.world().resource::<AuthorView>().check.clone().unwrap();
+    let second = nth_check(&mut app, 2);
     for (before, after) in solve.variants.iter().zip(&second.solve.unwrap().variants) {
         assert_eq!(after.max_score, before.max_score + 5, "{}", after.variant);
     }
@@ -432,13 +431,7 @@ fn the_author_view_rechecks_a_file_on_every_save() {
 
     // A broken save shows the error with its line and column and drops the solver's report.
     std::fs::write(&file, richer.replace("kind: Tool,", "kind: Tol,")).unwrap();
-    update_until(
-        &mut app,
-        Duration::from_secs(30),
-        "the third check",
-        checked(3),
-    );
-    let third = app.world().resource::<AuthorView>().check.clone().unwrap();
+    let third = nth_check(&mut app, 3);
     assert!(third.solve.is_none());
     let e = &third.errors[0];
     let at = richer.find("kind: Tool,").unwrap();
@@ -453,13 +446,7 @@ fn the_author_view_rechecks_a_file_on_every_save() {
 
     // Mending it brings the solver back.
     std::fs::write(&file, &good).unwrap();
-    update_until(
-        &mut app,
-        Duration::from_secs(30),
-        "the fourth check",
-        checked(4),
-    );
-    let fourth = app.world().resource::<AuthorView>().check.clone().unwrap();
+    let fourth = nth_check(&mut app, 4);
     assert!(fourth.errors.is_empty());
     assert_eq!(
         fourth.solve.unwrap().variants[0].max_score,
