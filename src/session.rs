@@ -13,7 +13,7 @@ use helpdesk_core::engine::Command;
 use helpdesk_core::exam::{self, ExamResult, Paper};
 use helpdesk_core::scoring::{self, Report};
 use helpdesk_core::solver;
-use helpdesk_core::store::{self, AttemptRecord, ExamLink, Mode, Store};
+use helpdesk_core::store::{self, AttemptRecord, ExamLink, Mode, Saved, Store};
 use std::sync::Mutex;
 
 pub fn plugin(app: &mut App) {
@@ -80,7 +80,8 @@ pub struct ExamRun {
     /// Milliseconds since 1970 at which the exam submits itself.
     pub deadline: i64,
     pub percents: Vec<Option<f64>>,
-    pub attempts: Vec<i64>,
+    /// The UUIDs of the exam's tickets recorded so far.
+    pub attempts: Vec<String>,
     /// The graded result, once submitted; and whether time ran out.
     pub result: Option<(ExamResult, bool)>,
 }
@@ -428,14 +429,14 @@ fn finish_ticket(
     }
 }
 
-/// Scores the active session and records it for the signed-in trainee; returns the attempt's row id.
+/// Scores the active session and records it for the signed-in trainee; returns the attempt's UUID.
 fn record_active(
     active: &mut Active,
     progress: &mut Progress,
     run: &ExamRun,
     records: &Records,
     hints: bool,
-) -> Option<i64> {
+) -> Option<String> {
     let session = active.session.as_ref()?;
     let report = scoring::report(session);
     active.report = Some(report.clone());
@@ -456,11 +457,19 @@ fn record_active(
             registration: run.registration.clone(),
         });
     }
-    let result = records.with(|s| s.record(&a));
+    let result = records.with(|s| s.save(&a));
     match result {
-        Some(Ok(id)) => {
+        Some(Ok(Saved::Stored(_))) => {
             active.recorded = Some(Ok(a.uuid.clone()));
-            Some(id)
+            Some(a.uuid)
+        }
+        Some(Ok(Saved::Kept(path, why))) => {
+            warn!(
+                "the database could not take the attempt now ({why}); kept in {}",
+                path.display()
+            );
+            active.recorded = Some(Ok(a.uuid.clone()));
+            Some(a.uuid)
         }
         Some(Err(e)) => {
             warn!("attempt not recorded: {e}");
@@ -507,7 +516,7 @@ fn submit_exam(
             store::now_ms(),
             timed_out,
         );
-        if let Some(Err(e)) = records.with(|s| s.record_exam(&rec, &run.attempts)) {
+        if let Some(Err(e)) = records.with(|s| s.save_exam(&rec, &run.attempts)) {
             warn!("exam not recorded: {e}");
         }
     }

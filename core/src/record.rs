@@ -3,7 +3,7 @@
 
 use crate::engine::{Event, Session, command_key};
 use crate::scoring::Report;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since 1970, the store's timestamps.
@@ -21,7 +21,7 @@ pub fn rfc3339(ms: i64) -> String {
 }
 
 /// Practice (hints allowed, debrief after each ticket) or part of an exam.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Mode {
     Practice,
     Exam,
@@ -44,7 +44,7 @@ impl Mode {
 }
 
 /// One decision of an attempt: a command, with the points it earned or cost.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     pub seq: u32,
     /// The command key (`ipconfig`, `reply:2`, `escalate:Network`, …).
@@ -88,7 +88,7 @@ impl Decision {
 }
 
 /// A finished attempt, ready to be written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttemptRecord {
     /// The attempt's registration: a UUID that names it everywhere, including xAPI.
     pub uuid: String,
@@ -121,7 +121,7 @@ impl AttemptRecord {
 }
 
 /// The exam an attempt is part of.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamLink {
     /// `1201` or `1202`.
     pub exam: String,
@@ -138,7 +138,7 @@ pub fn new_uuid() -> String {
 }
 
 /// A finished exam, ready to be written.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExamRecord {
     pub uuid: String,
     pub trainee: String,
@@ -159,7 +159,7 @@ pub struct ExamRecord {
 }
 
 /// One domain's result in an exam.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamDomainRow {
     /// `1201-5`.
     pub domain: String,

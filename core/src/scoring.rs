@@ -7,11 +7,11 @@
 use crate::engine::{Event, Outcome, Points, Session, command_key};
 use crate::scenario::Category;
 use crate::solver;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Points earned against the best path's points, for a category or an objective.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Line {
     pub name: String,
     pub earned: i32,
@@ -30,7 +30,7 @@ impl Line {
 pub type Finding = Points;
 
 /// The debrief of one attempt.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub scenario: String,
     pub title: String,

@@ -364,3 +364,135 @@ fn reports_from_a_fixture_database_match_the_expected_tables() {
     assert!(html.starts_with("<!doctype html>") && html.contains("<svg"));
     assert!(html.contains("Ana Silva") && !html.contains("Ben"));
 }
+
+/// Many `play` processes record their first attempts on a new, empty data folder at the same moment,
+/// while supervisors run `report` on it: every attempt is stored exactly once and every process
+/// succeeds. (Before the schema was created in one locked transaction, 10 of 24 failed with "table
+/// trainee already exists" and their attempts were lost.)
+#[test]
+fn many_processes_on_a_new_folder_store_every_attempt_exactly_once() {
+    let dir = scratch("store-concurrent").join("fresh");
+    assert!(!dir.exists());
+    let bin = env!("CARGO_BIN_EXE_helpdesk-sim-cli");
+    let file = library_dir().join("network/net-no-internet-dhcp.ron");
+    const PLAYERS: usize = 32;
+    let mut players: Vec<std::process::Child> = (0..PLAYERS)
+        .map(|i| {
+            Command::new(bin)
+                .arg("play")
+                .arg(&file)
+                .args(["--seed", &i.to_string(), "--trainee", &format!("t{i:02}")])
+                .arg("--data-dir")
+                .arg(&dir)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    // Every player waits on its input; release them all at once so they reach the store together.
+    for p in &mut players {
+        let mut stdin = p.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, b"1\n1\n").unwrap();
+    }
+    let readers: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            Command::new(bin)
+                .args(["report", "--format", "csv", "--data-dir"])
+                .arg(&dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for (i, p) in players.into_iter().enumerate() {
+        let out = p.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "player {i} failed: {err}");
+        assert!(!err.contains("error"), "player {i}: {err}");
+    }
+    for r in readers {
+        let out = r.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "a report failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let opened = Store::open(&dir).unwrap();
+    assert!(opened.set_aside.is_none());
+    let rows = opened.store.attempts(None).unwrap();
+    let mut trainees: Vec<&str> = rows.iter().map(|r| r.trainee.as_str()).collect();
+    trainees.sort();
+    let want: Vec<String> = (0..PLAYERS).map(|i| format!("t{i:02}")).collect();
+    assert_eq!(trainees, want, "each player's attempt, once");
+    assert_eq!(opened.store.version().unwrap(), schema_version());
+    // Nothing was left waiting beside the database.
+    let kept = dir.join(helpdesk_core::store::KEPT_DIR);
+    assert!(!kept.exists() || std::fs::read_dir(&kept).unwrap().next().is_none());
+}
+
+/// While another process holds the write lock past our patience, an attempt is kept in a file beside
+/// the database, not lost; the next open imports it exactly once and removes the file. A kept file
+/// that cannot be read is left in place under a new name.
+#[test]
+fn an_attempt_the_database_cannot_take_is_kept_and_imported_once() {
+    use helpdesk_core::store::{FILE_NAME, KEPT_DIR, Patience, Saved};
+    let dir = scratch("store-kept");
+    let impatient = Patience {
+        busy_timeout: Duration::from_millis(50),
+        tries: 2,
+        first_pause: Duration::from_millis(10),
+    };
+    let mut store = Store::open_with(&dir, impatient).unwrap().store;
+    let keys = expert();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let a = attempt("Kim", &keys, 1, 1_767_225_600_000, 7);
+
+    let blocker = rusqlite::Connection::open(dir.join(FILE_NAME)).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let saved = store.save(&a).unwrap();
+    let Saved::Kept(path, why) = saved else {
+        panic!("a locked database took the attempt: {saved:?}")
+    };
+    assert!(why.contains("locked") || why.contains("busy"), "{why}");
+    assert!(path.starts_with(dir.join(KEPT_DIR)) && path.exists());
+    blocker.execute_batch("COMMIT").unwrap();
+    drop(blocker);
+    assert!(store.attempts(None).unwrap().is_empty());
+    drop(store);
+
+    std::fs::write(
+        dir.join(KEPT_DIR).join("1-attempt-junk.json"),
+        b"{ half a rec",
+    )
+    .unwrap();
+    let opened = Store::open(&dir).unwrap();
+    assert_eq!(opened.imported, 1);
+    assert_eq!(opened.unreadable.len(), 1);
+    assert!(opened.unreadable[0].exists());
+    assert!(!path.exists(), "the imported file is removed");
+    let rows = opened.store.attempts(None).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].uuid, a.uuid);
+    assert_eq!(opened.store.decisions(rows[0].id).unwrap(), a.decisions);
+    drop(opened);
+
+    // Keeping the same attempt again (a crash between import and removal) does not store it twice.
+    helpdesk_core::store::Store::open(&dir)
+        .unwrap()
+        .store
+        .save(&a)
+        .unwrap();
+    std::fs::create_dir_all(dir.join(KEPT_DIR)).unwrap();
+    std::fs::write(
+        dir.join(KEPT_DIR)
+            .join(format!("1-attempt-{}.json", a.uuid)),
+        serde_json::to_vec(&helpdesk_core::store::Kept::Attempt(a.clone())).unwrap(),
+    )
+    .unwrap();
+    let again = Store::open(&dir).unwrap();
+    assert_eq!(again.store.attempts(None).unwrap().len(), 1);
+}

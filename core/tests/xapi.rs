@@ -64,7 +64,8 @@ fn filled(name: &str, n: u64) -> (PathBuf, Store) {
             exam: "1201".into(),
             registration: reg.clone(),
         });
-        ids.push(store.record(&a).unwrap());
+        store.record(&a).unwrap();
+        ids.push(a.uuid.clone());
     }
     let g = exam::grade(&paper, &cat, &percents).unwrap();
     let rec = g.record(

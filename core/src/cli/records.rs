@@ -7,26 +7,43 @@ use crate::exam;
 use crate::library;
 use crate::objectives::Catalogue;
 use crate::scoring::Report;
-use crate::store::{self, AttemptRecord, Store};
+use crate::store::{self, AttemptRecord, Saved, Store};
 use crate::xapi;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Opens the store, telling the user about anything set aside.
+/// Opens the store, telling the user about anything set aside or imported.
 pub fn open(data_dir: &Path) -> Result<Store, ExitCode> {
     match Store::open(data_dir) {
         Ok(o) => {
-            if let Some(a) = o.set_aside {
-                eprintln!("warning: {a}");
-            }
+            tell(&o);
             Ok(o.store)
         }
         Err(e) => {
             eprintln!("error: {e}");
             Err(ExitCode::from(2))
         }
+    }
+}
+
+/// What opening the store did besides opening it, on standard error.
+fn tell(o: &store::Opened) {
+    if let Some(a) = &o.set_aside {
+        eprintln!("warning: {a}");
+    }
+    if o.imported > 0 {
+        eprintln!(
+            "note: {} record(s) kept by an earlier run while the database was busy are now stored",
+            o.imported
+        );
+    }
+    for f in &o.unreadable {
+        eprintln!(
+            "warning: a kept record could not be read and was left as {}",
+            f.display()
+        );
     }
 }
 
@@ -37,18 +54,25 @@ pub fn record_play(
     report: Report,
     started: i64,
 ) -> ExitCode {
-    let mut store = match open(data_dir) {
-        Ok(s) => s,
-        Err(c) => return c,
-    };
     let record = AttemptRecord::new(trainee, session, report, started);
-    match store.record(&record) {
-        Ok(_) => {
+    match store::save_attempt(data_dir, &record) {
+        Ok((Saved::Stored(_), opened)) => {
+            if let Some(o) = &opened {
+                tell(o);
+            }
             println!(
                 "\nRecorded for {trainee} in {} (attempt {}).",
-                store.path().display(),
+                data_dir.join(store::FILE_NAME).display(),
                 record.uuid
             );
+            ExitCode::SUCCESS
+        }
+        Ok((Saved::Kept(path, why), _)) => {
+            eprintln!(
+                "note: the progress database could not take the attempt now ({why}); it is kept in {} and will be stored the next time the folder is opened",
+                path.display()
+            );
+            println!("\nKept for {trainee} (attempt {}).", record.uuid);
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -21,7 +21,7 @@ pub fn export(store: &Store, since: Option<i64>) -> Result<Vec<Value>> {
         let text = text?;
         out.push(
             serde_json::from_str(&text)
-                .map_err(|e| StoreError(format!("outbox holds a broken statement: {e}")))?,
+                .map_err(|e| StoreError::new(format!("outbox holds a broken statement: {e}")))?,
         );
     }
     Ok(out)

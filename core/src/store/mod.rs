@@ -10,10 +10,13 @@
 pub use crate::record::{
     AttemptRecord, Decision, ExamDomainRow, ExamLink, ExamRecord, Mode, new_uuid, now_ms, rfc3339,
 };
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+mod keep;
+pub use keep::{KEPT_DIR, Kept, Patience, Saved, save_attempt};
 
 /// The database's file name inside the data folder.
 pub const FILE_NAME: &str = "progress.sqlite3";
@@ -128,11 +131,25 @@ pub fn default_dir() -> PathBuf {
 
 /// A store problem: the file could not be opened, read or written.
 #[derive(Debug)]
-pub struct StoreError(pub String);
+pub struct StoreError {
+    pub message: String,
+    /// Another process held the database's lock for longer than this one would wait: trying again
+    /// later can succeed, so the record is kept rather than dropped.
+    pub busy: bool,
+}
+
+impl StoreError {
+    pub fn new(message: impl Into<String>) -> StoreError {
+        StoreError {
+            message: message.into(),
+            busy: false,
+        }
+    }
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -140,13 +157,16 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("progress database: {e}"))
+        StoreError {
+            busy: keep::is_busy(&e),
+            message: format!("progress database: {e}"),
+        }
     }
 }
 
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
-        StoreError(format!("progress folder: {e}"))
+        StoreError::new(format!("progress folder: {e}"))
     }
 }
 
@@ -170,16 +190,22 @@ impl fmt::Display for SetAside {
     }
 }
 
-/// An open store, and what had to be set aside to open it.
+/// An open store, what had to be set aside to open it, and the kept records it took in.
 pub struct Opened {
     pub store: Store,
     pub set_aside: Option<SetAside>,
+    /// Records that an earlier run could not write at the time and kept beside the database (see
+    /// [`Store::save`]); opening imported them.
+    pub imported: usize,
+    /// Kept files that could not be read; they stay where they are, renamed `….unreadable`.
+    pub unreadable: Vec<PathBuf>,
 }
 
 /// The open progress database.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    patience: Patience,
 }
 
 /// An attempt as stored.
@@ -235,19 +261,43 @@ pub struct ExamRow {
 impl Store {
     /// Opens the store in `dir`, creating the folder and the file as needed. A damaged file, a file that
     /// is not ours, or one from a newer version is renamed aside and reported, never overwritten.
+    ///
+    /// Any number of processes may open one folder at once, also for the first time: opening takes a
+    /// lock file in the folder, and creating or migrating the schema is one transaction that holds the
+    /// database's write lock before it reads the schema version. Records kept by an earlier run (see
+    /// [`Store::save`]) are imported.
     pub fn open(dir: &Path) -> Result<Opened> {
+        Store::open_with(dir, Patience::default())
+    }
+
+    /// [`Store::open`] with a chosen patience for locks held by other processes.
+    pub fn open_with(dir: &Path, patience: Patience) -> Result<Opened> {
         std::fs::create_dir_all(dir)?;
+        let _lock = keep::OpenLock::take(dir);
         let path = dir.join(FILE_NAME);
         let mut set_aside = None;
-        if path.exists()
-            && let Err(reason) = check(&path)
-        {
-            set_aside = Some(move_aside(&path, &reason)?);
+        if path.exists() {
+            match check(&path, patience) {
+                Ok(()) => {}
+                // A lock held for a long time is not damage: open normally and wait in `prepare`.
+                Err(Problem::Busy) => {}
+                Err(Problem::Bad(reason)) => set_aside = Some(move_aside(&path, &reason)?),
+            }
         }
         let conn = Connection::open(&path)?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            patience,
+        };
         store.prepare()?;
-        Ok(Opened { store, set_aside })
+        let (imported, unreadable) = store.import_kept();
+        Ok(Opened {
+            store,
+            set_aside,
+            imported,
+            unreadable,
+        })
     }
 
     /// A second connection to a store this process has already opened with [`Store::open`] (for a
@@ -255,35 +305,38 @@ impl Store {
     pub fn connect(dir: &Path) -> Result<Store> {
         let path = dir.join(FILE_NAME);
         let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let patience = Patience::default();
+        conn.busy_timeout(patience.busy_timeout)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            patience,
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// The folder the database lives in.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
     fn prepare(&mut self) -> Result<()> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        let p = self.patience;
+        self.conn.busy_timeout(p.busy_timeout)?;
+        // Turning on the write-ahead log needs a moment alone with the file; another process opening it
+        // at the same time makes this fail at once rather than wait, so it is retried.
+        keep::retry(p, || {
+            Ok(self
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?)
+        })?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        let version: i32 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version == 0 {
-            self.conn
-                .pragma_update(None, "application_id", APPLICATION_ID)?;
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i32 + 1)?;
-            tx.commit()?;
-        }
-        Ok(())
+        keep::retry(p, || migrate(&mut self.conn))
     }
 
     /// The schema version of the open file.
@@ -316,125 +369,18 @@ impl Store {
     }
 
     /// Writes an attempt with its decisions and scores, and queues its xAPI statements, in one
-    /// transaction. Returns the attempt's row id.
+    /// transaction, waiting and retrying while another process holds the lock. Returns the attempt's
+    /// row id. An attempt already stored (by its UUID) is not written twice.
     pub fn record(&mut self, a: &AttemptRecord) -> Result<i64> {
-        let statements = crate::xapi::statement::attempt_statements(a);
-        let tx = self.conn.transaction()?;
-        let tid = trainee_id(&tx, &a.trainee)?;
-        let r = &a.report;
-        tx.execute(
-            "INSERT INTO attempt (uuid, trainee_id, scenario, title, variant, seed, mode, exam_id, hints,
-                started, finished, outcome, total, best, percent, minutes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            params![
-                a.uuid,
-                tid,
-                r.scenario,
-                r.title,
-                r.variant,
-                r.seed as i64,
-                a.mode.as_str(),
-                Option::<i64>::None,
-                a.hints,
-                a.started,
-                a.finished,
-                r.outcome.map(|o| format!("{o:?}")),
-                r.total,
-                r.best,
-                r.percent,
-                r.minutes,
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut d = tx.prepare(
-                "INSERT INTO decision (attempt_id, seq, key, label, points, minute)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for x in &a.decisions {
-                d.execute(params![id, x.seq, x.key, x.label, x.points, x.minute])?;
-            }
-            let mut c = tx.prepare(
-                "INSERT INTO category_score (attempt_id, category, earned, best) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for l in &r.categories {
-                c.execute(params![id, l.name, l.earned, l.best])?;
-            }
-            let mut o = tx.prepare(
-                "INSERT INTO objective_score (attempt_id, objective, earned, best) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for l in &r.objectives {
-                o.execute(params![id, l.name, l.earned, l.best])?;
-            }
-            let mut q = tx.prepare(
-                "INSERT OR IGNORE INTO outbox (id, attempt_id, stored, statement) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for s in &statements {
-                q.execute(params![
-                    s["id"].as_str().unwrap_or_default(),
-                    id,
-                    a.finished,
-                    s.to_string()
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(id)
+        let p = self.patience;
+        keep::retry(p, || record_attempt(&mut self.conn, a))
     }
 
-    /// Writes an exam result; its attempts are recorded separately with [`Mode::Exam`] and linked by
-    /// [`Store::link_exam`].
-    pub fn record_exam(&mut self, e: &ExamRecord, attempts: &[i64]) -> Result<i64> {
-        let statements = crate::xapi::statement::exam_statements(e);
-        let tx = self.conn.transaction()?;
-        let tid = trainee_id(&tx, &e.trainee)?;
-        tx.execute(
-            "INSERT INTO exam (uuid, trainee_id, exam, code, started, finished, time_limit, timed_out,
-                raw, scaled, pass, passed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                e.uuid,
-                tid,
-                e.exam,
-                e.code,
-                e.started,
-                e.finished,
-                e.time_limit,
-                e.timed_out,
-                e.raw,
-                e.scaled,
-                e.pass,
-                e.passed
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut d = tx.prepare(
-                "INSERT INTO exam_domain (exam_id, domain, name, weight, items, raw, scaled)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for x in &e.domains {
-                d.execute(params![
-                    id, x.domain, x.name, x.weight, x.items, x.raw, x.scaled
-                ])?;
-            }
-            let mut l = tx.prepare("UPDATE attempt SET exam_id = ?1 WHERE id = ?2")?;
-            for a in attempts {
-                l.execute(params![id, a])?;
-            }
-            let mut q = tx.prepare(
-                "INSERT OR IGNORE INTO outbox (id, attempt_id, stored, statement) VALUES (?1, NULL, ?2, ?3)",
-            )?;
-            for s in &statements {
-                q.execute(params![
-                    s["id"].as_str().unwrap_or_default(),
-                    e.finished,
-                    s.to_string()
-                ])?;
-            }
-        }
-        tx.commit()?;
-        Ok(id)
+    /// Writes an exam result, as [`Store::record`] does an attempt. Its tickets are recorded
+    /// separately with [`Mode::Exam`]; `attempts` names them by UUID and they are linked to the exam.
+    pub fn record_exam(&mut self, e: &ExamRecord, attempts: &[String]) -> Result<i64> {
+        let p = self.patience;
+        keep::retry(p, || record_exam(&mut self.conn, e, attempts))
     }
 
     /// Attempts, oldest first; one trainee's or everyone's.
@@ -586,10 +532,176 @@ impl Store {
     }
 }
 
+/// Creates or brings the schema up to date in one transaction that holds the write lock before it
+/// reads the version, so two processes never both see version 0 and both create the tables.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > schema_version() {
+        return Err(StoreError::new(format!(
+            "progress database: written by a newer version of helpdesk-sim (schema {version}; this one reads up to {})",
+            schema_version()
+        )));
+    }
+    if version == schema_version() {
+        return Ok(());
+    }
+    if version <= 0 {
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    for sql in MIGRATIONS.iter().skip(version.max(0) as usize) {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", schema_version())?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// One attempt in one transaction that takes the write lock at once (no read-to-write upgrade that a
+/// busy handler cannot wait out). Returns the existing row if this UUID is already stored.
+fn record_attempt(conn: &mut Connection, a: &AttemptRecord) -> Result<i64> {
+    let statements = crate::xapi::statement::attempt_statements(a);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(id) = tx
+        .query_row(
+            "SELECT id FROM attempt WHERE uuid = ?1",
+            params![a.uuid],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        return Ok(id);
+    }
+    let tid = trainee_id(&tx, &a.trainee)?;
+    let r = &a.report;
+    tx.execute(
+        "INSERT INTO attempt (uuid, trainee_id, scenario, title, variant, seed, mode, exam_id, hints,
+            started, finished, outcome, total, best, percent, minutes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            a.uuid,
+            tid,
+            r.scenario,
+            r.title,
+            r.variant,
+            r.seed as i64,
+            a.mode.as_str(),
+            Option::<i64>::None,
+            a.hints,
+            a.started,
+            a.finished,
+            r.outcome.map(|o| format!("{o:?}")),
+            r.total,
+            r.best,
+            r.percent,
+            r.minutes,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut d = tx.prepare(
+            "INSERT INTO decision (attempt_id, seq, key, label, points, minute)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for x in &a.decisions {
+            d.execute(params![id, x.seq, x.key, x.label, x.points, x.minute])?;
+        }
+        let mut c = tx.prepare(
+            "INSERT INTO category_score (attempt_id, category, earned, best) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for l in &r.categories {
+            c.execute(params![id, l.name, l.earned, l.best])?;
+        }
+        let mut o = tx.prepare(
+            "INSERT INTO objective_score (attempt_id, objective, earned, best) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for l in &r.objectives {
+            o.execute(params![id, l.name, l.earned, l.best])?;
+        }
+        let mut q = tx.prepare(
+            "INSERT OR IGNORE INTO outbox (id, attempt_id, stored, statement) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for s in &statements {
+            q.execute(params![
+                s["id"].as_str().unwrap_or_default(),
+                id,
+                a.finished,
+                s.to_string()
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+/// One exam result in one transaction; `attempts` are the UUIDs of its tickets, linked to it.
+fn record_exam(conn: &mut Connection, e: &ExamRecord, attempts: &[String]) -> Result<i64> {
+    let statements = crate::xapi::statement::exam_statements(e);
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(id) = tx
+        .query_row(
+            "SELECT id FROM exam WHERE uuid = ?1",
+            params![e.uuid],
+            |r| r.get(0),
+        )
+        .optional()?
+    {
+        return Ok(id);
+    }
+    let tid = trainee_id(&tx, &e.trainee)?;
+    tx.execute(
+        "INSERT INTO exam (uuid, trainee_id, exam, code, started, finished, time_limit, timed_out,
+            raw, scaled, pass, passed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            e.uuid,
+            tid,
+            e.exam,
+            e.code,
+            e.started,
+            e.finished,
+            e.time_limit,
+            e.timed_out,
+            e.raw,
+            e.scaled,
+            e.pass,
+            e.passed
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut d = tx.prepare(
+            "INSERT INTO exam_domain (exam_id, domain, name, weight, items, raw, scaled)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for x in &e.domains {
+            d.execute(params![
+                id, x.domain, x.name, x.weight, x.items, x.raw, x.scaled
+            ])?;
+        }
+        let mut l = tx.prepare("UPDATE attempt SET exam_id = ?1 WHERE uuid = ?2")?;
+        for a in attempts {
+            l.execute(params![id, a])?;
+        }
+        let mut q = tx.prepare(
+            "INSERT OR IGNORE INTO outbox (id, attempt_id, stored, statement) VALUES (?1, NULL, ?2, ?3)",
+        )?;
+        for s in &statements {
+            q.execute(params![
+                s["id"].as_str().unwrap_or_default(),
+                e.finished,
+                s.to_string()
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
 fn trainee_id(conn: &Connection, name: &str) -> Result<i64> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(StoreError("a trainee needs a name".into()));
+        return Err(StoreError::new("a trainee needs a name"));
     }
     conn.execute(
         "INSERT OR IGNORE INTO trainee (name, created) VALUES (?1, ?2)",
@@ -602,32 +714,49 @@ fn trainee_id(conn: &Connection, name: &str) -> Result<i64> {
     )?)
 }
 
+/// Why an existing file was not opened as it is.
+enum Problem {
+    /// Another process held a lock for longer than we waited: the file is in use, not damaged.
+    Busy,
+    /// The file is not a healthy progress database of ours; the reason, in words.
+    Bad(String),
+}
+
 /// Checks an existing file without changing it: a SQLite database, ours, healthy, not newer than us.
-fn check(path: &Path) -> std::result::Result<(), String> {
+/// A lock held by another process is never taken for damage.
+fn check(path: &Path, patience: Patience) -> std::result::Result<(), Problem> {
+    let bad = |what: &'static str| {
+        move |e: rusqlite::Error| {
+            if keep::is_busy(&e) {
+                Problem::Busy
+            } else {
+                Problem::Bad(format!("{what} ({e})"))
+            }
+        }
+    };
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-        .map_err(|e| format!("could not be opened ({e})"))?;
-    // Another process may be writing: wait for it rather than mistake a lock for damage.
-    let _ = conn.busy_timeout(std::time::Duration::from_secs(10));
+        .map_err(bad("could not be opened"))?;
+    let _ = conn.busy_timeout(patience.busy_timeout);
     let version: i32 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| format!("is damaged or not a database ({e})"))?;
+        .map_err(bad("is damaged or not a database"))?;
     let app: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|e| format!("is damaged ({e})"))?;
+        .map_err(bad("is damaged"))?;
     if version > schema_version() {
-        return Err(format!(
+        return Err(Problem::Bad(format!(
             "was written by a newer version of helpdesk-sim (schema {version}; this one reads up to {})",
             schema_version()
-        ));
+        )));
     }
     if version > 0 && app != APPLICATION_ID {
-        return Err("belongs to another program".into());
+        return Err(Problem::Bad("belongs to another program".into()));
     }
     let ok: String = conn
         .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(|e| format!("is damaged ({e})"))?;
+        .map_err(bad("is damaged"))?;
     if ok != "ok" {
-        return Err(format!("failed its integrity check ({ok})"));
+        return Err(Problem::Bad(format!("failed its integrity check ({ok})")));
     }
     Ok(())
 }
