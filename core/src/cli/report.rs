@@ -275,8 +275,14 @@ pub fn table(d: &Data) -> String {
     s
 }
 
+/// A text cell. One that a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) gets a leading apostrophe, so it shows as the text it is; such a cell and
+/// one holding a comma, quote or line break is quoted.
 fn csv_field(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
+    let formula = v.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula {
+        format!("\"'{}\"", v.replace('"', "\"\""))
+    } else if v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
         v.to_string()
@@ -474,4 +480,25 @@ pub fn html(d: &Data) -> String {
     }
     s += "</body></html>\n";
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        assert_eq!(
+            csv_field(r#"=HYPERLINK("http://evil","x")"#),
+            r#""'=HYPERLINK(""http://evil"",""x"")""#
+        );
+        for start in ["+", "-", "@", "\t", "\r"] {
+            let cell = format!("{start}1+1");
+            assert_eq!(csv_field(&cell), format!("\"'{cell}\""), "{cell:?}");
+        }
+        assert_eq!(csv_field("Ana Silva"), "Ana Silva");
+        assert_eq!(csv_field("Ben, Jr."), "\"Ben, Jr.\"");
+        // Only the first character makes a formula.
+        assert_eq!(csv_field("a=b"), "a=b");
+    }
 }
