@@ -5,8 +5,8 @@ use crate::objectives::Catalogue;
 use crate::scenario::{self, validate::is_ident};
 use std::path::{Path, PathBuf};
 
-const TEMPLATE: &str = r#"// Starter scenario written by `helpdesk-sim new`. Replace the text, keep the shape.
-// Check it with `helpdesk-sim lint FILE` and `helpdesk-sim solve FILE`; the app reloads it on save.
+const TEMPLATE: &str = r#"// Starter scenario written by `{PROGRAM} new`. Replace the text, keep the shape.
+// Check it with `{PROGRAM} lint FILE` and `{PROGRAM} solve FILE`; the app reloads it on save.
 Scenario(
     id: "{ID}",
     title: "Shared drive letter missing",
@@ -138,7 +138,9 @@ pub fn scaffold(id: &str, dir: &Path, cat: &Catalogue) -> Result<PathBuf, String
             path.display()
         ));
     }
-    let text = template(id);
+    let text = TEMPLATE
+        .replace("{ID}", id)
+        .replace("{PROGRAM}", &super::program_name());
     // The template must stay valid: check before writing anything.
     scenario::load_bytes(&path, text.as_bytes(), cat)
         .map_err(|e| format!("internal: template does not lint: {}", e[0]))?;
@@ -148,5 +150,7 @@ pub fn scaffold(id: &str, dir: &Path, cat: &Catalogue) -> Result<PathBuf, String
 
 /// The template text for `id`.
 pub fn template(id: &str) -> String {
-    TEMPLATE.replace("{ID}", id)
+    TEMPLATE
+        .replace("{ID}", id)
+        .replace("{PROGRAM}", "helpdesk-sim")
 }
