@@ -127,6 +127,12 @@ impl AssetLoader for ScenarioLoader {
                 self.set_errors(&file, None);
                 Ok(ScenarioAsset(Arc::new(c)))
             }
+            // The objective catalogue (or another data file of ours) beside the scenarios is not a
+            // broken scenario: it shows no error.
+            Err(d) if library::other_data_file(&file, &bytes).is_some() => {
+                self.set_errors(&file, None);
+                Err(ScenarioLoadError(d))
+            }
             Err(d) => {
                 self.set_errors(&file, Some(d.clone()));
                 Err(ScenarioLoadError(d))

@@ -59,6 +59,9 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}: error: {}", self.location(), self.message)?;
         if let Some(p) = &self.path {
             write!(f, "\n  at: {p}")?;
+            if let Some(n) = first_ordinal(p) {
+                write!(f, " ({n})")?;
+            }
         }
         if let Some(h) = &self.hint {
             write!(f, "\n  hint: {h}")?;
@@ -96,4 +99,48 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Paths count from 0 like the file formats they index; for a reader counting the entries in the
+/// file, the first index in words: `actions[10].id` → "the 11th of `actions`".
+fn first_ordinal(path: &str) -> Option<String> {
+    let open = path.find('[')?;
+    let close = open + path[open..].find(']')?;
+    let n: usize = path[open + 1..close].parse().ok()?;
+    let list = path[..open].rsplit('.').next().filter(|l| !l.is_empty())?;
+    let n = n + 1;
+    let suffix = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "st",
+        (2, x) if x != 12 => "nd",
+        (3, x) if x != 13 => "rd",
+        _ => "th",
+    };
+    Some(format!("the {n}{suffix} of `{list}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_ordinal;
+
+    #[test]
+    fn the_first_index_is_also_said_counting_from_one() {
+        assert_eq!(
+            first_ordinal("actions[10].id").as_deref(),
+            Some("the 11th of `actions`")
+        );
+        assert_eq!(
+            first_ordinal("moments[0].replies[2]").as_deref(),
+            Some("the 1st of `moments`")
+        );
+        assert_eq!(
+            first_ordinal("actions[11]").as_deref(),
+            Some("the 12th of `actions`")
+        );
+        assert_eq!(
+            first_ordinal("actions[21]").as_deref(),
+            Some("the 22nd of `actions`")
+        );
+        assert_eq!(first_ordinal("variables[\"pc\"]"), None);
+        assert_eq!(first_ordinal("caller.patience"), None);
+    }
 }

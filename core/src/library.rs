@@ -44,6 +44,8 @@ pub struct Library {
     pub scenarios: Vec<Arc<Compiled>>,
     /// Problems, grouped by file in load order.
     pub errors: Vec<(PathBuf, Vec<Diagnostic>)>,
+    /// Files that are not scenarios but another of this program's data files, and what each is.
+    pub skipped: Vec<(PathBuf, &'static str)>,
 }
 
 impl Library {
@@ -80,8 +82,24 @@ pub fn load(paths: &[PathBuf], cat: &Catalogue) -> Library {
                     lib.scenarios.push(Arc::new(sc));
                 }
             }
-            Err(e) => lib.errors.push((file, e)),
+            Err(e) => match std::fs::read(&file)
+                .ok()
+                .and_then(|b| other_data_file(&file, &b))
+            {
+                Some(what) => lib.skipped.push((file, what)),
+                None => lib.errors.push((file, e)),
+            },
         }
     }
     lib
+}
+
+/// What a `.ron` file that failed to load as a scenario is, when it is one of this program's other
+/// data files (the A+ objective catalogue); such a file beside the scenarios is skipped with a note,
+/// not reported as a broken scenario.
+pub fn other_data_file(path: &Path, bytes: &[u8]) -> Option<&'static str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    Catalogue::parse(path, text)
+        .ok()
+        .map(|_| "an A+ objective catalogue")
 }

@@ -75,6 +75,17 @@ pub fn ron_diagnostic(path: &Path, text: &str, e: &ron::error::SpannedError) -> 
     if let Some(h) = hint {
         d = d.hint(h);
     }
+    if let Some((q, at)) = typographic_quote_at(text, line, col) {
+        d = d.at(line, at);
+        d.message = format!(
+            "typographic quotation mark `{q}` where a straight quote `\"` belongs ({})",
+            e.code
+        );
+        d = d.hint(
+            "write text as \"like this\" with straight quotes; word processors and some editors turn \
+             them into curly ones (inside the text, curly quotes are fine)",
+        );
+    }
     // A JSON file parses as a map and fails on the first key; say what it is.
     if text.trim_start().starts_with('{') {
         d = d.hint("this looks like JSON; scenario files use RON (`Scenario(id: \"…\", …)`)");
@@ -95,4 +106,20 @@ fn unknown(
         Some(m) => format!("did you mean `{m}`?"),
         None => format!("expected one of: {}", expected.join(", ")),
     }
+}
+
+/// Quotation marks that word processors put in place of `"` and `'`.
+const TYPOGRAPHIC_QUOTES: [char; 10] = ['“', '”', '„', '‟', '‘', '’', '‚', '‛', '«', '»'];
+
+/// The typographic quotation mark at 1-based `line:col`, or just after it past blanks, if any, with
+/// its own column.
+fn typographic_quote_at(text: &str, line: usize, col: usize) -> Option<(char, usize)> {
+    text.lines()
+        .nth(line - 1)?
+        .chars()
+        .enumerate()
+        .skip(col - 1)
+        .find(|(_, c)| !c.is_whitespace())
+        .filter(|(_, c)| TYPOGRAPHIC_QUOTES.contains(c))
+        .map(|(i, c)| (c, i + 1))
 }

@@ -197,3 +197,138 @@ fn missing_paths_and_empty_folders_are_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no scenario files"));
 }
+
+/// 1-based line and column of byte `at` in `text`.
+fn pos(text: &str, at: usize) -> (usize, usize) {
+    helpdesk_core::diag::line_col(text, at)
+}
+
+/// A wrong comparison is reported where it is written, not where the fact is declared.
+#[test]
+fn a_type_mismatch_points_at_the_comparison_not_the_declaration() {
+    let text = helpdesk_core::cli::template("mismatch").replace(
+        "requires: [Fact(\"on_network\", true)],",
+        "requires: [Fact(\"on_network\", \"yes\")],",
+    );
+    let errors = common::compile(&text).unwrap_err();
+    let d = errors
+        .iter()
+        .find(|d| {
+            d.message
+                .contains("holds true/false but is compared with text")
+        })
+        .unwrap_or_else(|| panic!("{errors:?}"));
+    let at = text.find("Fact(\"on_network\", \"yes\")").unwrap() + "Fact(".len();
+    assert_eq!((d.line.unwrap(), d.col.unwrap()), pos(&text, at), "{d}");
+    assert_eq!(d.path.as_deref(), Some("actions[3].requires[0]"));
+    assert_ne!(
+        d.line.unwrap(),
+        pos(&text, text.find("\"on_network\": true").unwrap()).0
+    );
+}
+
+/// Three uses of one unknown name are three errors at three places; the duplicate id is reported at
+/// its second use, and the hint lists each known name once.
+#[test]
+fn each_use_of_an_unknown_name_gets_its_own_position() {
+    let text = helpdesk_core::cli::template("dupes")
+        .replace("id: \"confirm\"", "id: \"remap\"")
+        .replace(
+            "requires: [Known(\"no_network\")],",
+            "requires: [Known(\"no_network\"), Done(\"confirm\")],",
+        );
+    let errors = common::compile(&text).unwrap_err();
+    let dup = errors
+        .iter()
+        .find(|d| d.message == "action id `remap` is used twice")
+        .unwrap_or_else(|| panic!("{errors:?}"));
+    assert_eq!(dup.path.as_deref(), Some("actions[4].id"));
+    let second = text.rfind("id: \"remap\"").unwrap() + "id: ".len();
+    assert_eq!((dup.line.unwrap(), dup.col.unwrap()), pos(&text, second));
+    assert!(dup.to_string().contains("(the 5th of `actions`)"), "{dup}");
+
+    let unknown: Vec<_> = errors
+        .iter()
+        .filter(|d| d.message == "unknown action `confirm`")
+        .collect();
+    let paths: Vec<&str> = unknown.iter().filter_map(|d| d.path.as_deref()).collect();
+    assert_eq!(
+        paths,
+        [
+            "actions[2].requires[1]",
+            "walkthroughs[\"lost_mapping\"][4]",
+            "walkthroughs[\"offline\"][4]"
+        ]
+    );
+    let uses: Vec<(usize, usize)> = text
+        .match_indices("\"confirm\"")
+        .map(|(i, _)| pos(&text, i))
+        .collect();
+    let got: Vec<(usize, usize)> = unknown
+        .iter()
+        .map(|d| (d.line.unwrap(), d.col.unwrap()))
+        .collect();
+    assert_eq!(got, uses, "each error at its own use");
+    for d in &unknown {
+        let hint = d.hint.as_deref().unwrap_or_default();
+        assert_eq!(hint.matches("remap").count(), 1, "{hint}");
+    }
+}
+
+/// A curly quotation mark pasted from a word processor is named as such, as the guide says.
+#[test]
+fn a_typographic_quote_is_named_in_the_message() {
+    let text = helpdesk_core::cli::template("curly").replace(
+        "title: \"Shared drive letter missing\"",
+        "title: “Shared drive letter missing”",
+    );
+    let errors = common::compile(&text).unwrap_err();
+    let d = &errors[0];
+    assert!(
+        d.message.starts_with("typographic quotation mark `“`"),
+        "{d}"
+    );
+    let at = text.find('“').unwrap();
+    assert_eq!((d.line.unwrap(), d.col.unwrap()), pos(&text, at));
+    let guide = std::fs::read_to_string(common::library_dir().join("README.md")).unwrap();
+    assert!(
+        guide.contains("typographic quotation mark `“` where a straight quote"),
+        "the authoring guide shows the message the program gives"
+    );
+}
+
+/// The objective catalogue beside the scenarios is recognised and skipped with a note.
+#[test]
+fn lint_skips_the_objective_catalogue_with_a_note() {
+    let dir = common::scratch("lint-catalogue");
+    std::fs::write(
+        dir.join("starter.ron"),
+        helpdesk_core::cli::template("starter"),
+    )
+    .unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/objectives.ron"),
+        dir.join("objectives.ron"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("broken.ron"), "(exams: [ nonsense").unwrap();
+    let out = cli().arg("lint").arg(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("objectives.ron: skipped: an A+ objective catalogue, not a scenario"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("objectives.ron"), "{stdout}");
+    // A broken file is still a broken file, even if it looks a little like a catalogue.
+    assert!(stdout.contains("broken.ron"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "2 file(s) checked: 1 clean, 1 error(s) in 1 file(s) (1 other data file(s) skipped)"
+        ),
+        "{stdout}"
+    );
+    std::fs::remove_file(dir.join("broken.ron")).unwrap();
+    let out = cli().arg("lint").arg(&dir).output().unwrap();
+    assert!(out.status.success());
+}

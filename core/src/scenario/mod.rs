@@ -5,6 +5,7 @@
 //! string while they run.
 
 pub mod load;
+pub mod locate;
 pub mod model;
 pub mod validate;
 

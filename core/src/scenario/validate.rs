@@ -33,10 +33,12 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Records an error; `anchor` is a name whose first quoted appearance gives the line.
+    /// Records an error at `path`. The position is that of `anchor` (a name or value) inside the value
+    /// the path leads to, so two uses of one name get two positions; without an anchor there, the
+    /// value's own start.
     fn err(&mut self, path: &str, anchor: &str, msg: String, hint: Option<String>) {
         let mut d = Diagnostic::new(self.file, msg).path(path.to_string());
-        if let Some((l, c)) = self.find(anchor) {
+        if let Some((l, c)) = self.find(path, anchor) {
             d = d.at(l, c);
         }
         if let Some(h) = hint {
@@ -45,17 +47,18 @@ impl Ctx<'_> {
         self.errors.push(d);
     }
 
-    fn find(&self, anchor: &str) -> Option<(usize, usize)> {
-        if anchor.is_empty() {
-            return None;
-        }
-        let quoted = format!("\"{anchor}\"");
-        let at = self
-            .text
-            .find(&quoted)
-            .or_else(|| self.text.find(&format!("{anchor}:")))
-            .or_else(|| self.text.find(anchor))?;
-        Some(line_col(self.text, at))
+    fn find(&self, path: &str, anchor: &str) -> Option<(usize, usize)> {
+        let (start, end) = super::locate::span(self.text, path).unwrap_or((0, self.text.len()));
+        let inside = &self.text[start..end];
+        let found = if anchor.is_empty() {
+            None
+        } else {
+            inside
+                .find(&format!("\"{anchor}\""))
+                .or_else(|| inside.find(&format!("{anchor}:")))
+                .or_else(|| inside.find(anchor))
+        };
+        Some(line_col(self.text, start + found.unwrap_or(0)))
     }
 
     fn lookup(
@@ -72,7 +75,15 @@ impl Ctx<'_> {
         let hint = match did_you_mean(name, list.iter().map(String::as_str)) {
             Some(m) => Some(format!("did you mean `{m}`?")),
             None if list.is_empty() => Some(format!("this scenario declares no {kind}s")),
-            None => Some(format!("known {kind}s: {}", list.join(", "))),
+            None => {
+                let mut known: Vec<&str> = Vec::new();
+                for n in list {
+                    if !known.contains(&n.as_str()) {
+                        known.push(n);
+                    }
+                }
+                Some(format!("known {kind}s: {}", known.join(", ")))
+            }
         };
         self.err(path, name, format!("unknown {kind} `{name}`"), hint);
         None
