@@ -62,27 +62,30 @@ pub fn check(sc: &Arc<Compiled>, seed: u64) -> Bar {
                 problems.push(format!("variant {} has no walkthrough", v.variant));
                 (None, None)
             }
-            Some(keys) => {
-                match solver::play_walkthrough(sc.clone(), seed, vi, keys) {
-                    Ok(s) => {
-                        let r = scoring::report(&s);
-                        if !s.is_over() {
-                            problems.push(format!(
-                                "variant {}: the walkthrough does not end the ticket",
-                                v.variant
-                            ));
-                        }
-                        if r.percent < EXPERT_MIN {
-                            problems.push(format!("variant {}: walkthrough scores {:.0} % (needs ≥ {EXPERT_MIN:.0} %)", v.variant, r.percent));
-                        }
-                        (Some(r.percent), None)
+            Some(keys) => match solver::play_walkthrough(sc.clone(), seed, vi, keys) {
+                Ok(s) => {
+                    let r = scoring::report(&s);
+                    if !s.is_over() {
+                        problems.push(format!(
+                            "variant {}: the walkthrough does not end the ticket",
+                            v.variant
+                        ));
                     }
-                    Err(e) => {
-                        problems.push(format!("variant {}: walkthrough fails: {e}", v.variant));
-                        (None, Some(e))
+                    if r.percent < EXPERT_MIN {
+                        problems.push(format!(
+                            "variant {}: walkthrough scores {:.0} % (needs ≥ {EXPERT_MIN:.0} %){}",
+                            v.variant,
+                            r.percent,
+                            shortfall(sc, &s, &r)
+                        ));
                     }
+                    (Some(r.percent), None)
                 }
-            }
+                Err(e) => {
+                    problems.push(format!("variant {}: walkthrough fails: {e}", v.variant));
+                    (None, Some(e))
+                }
+            },
         };
         let careless = scoring::report(&solver::careless_play(sc.clone(), seed, vi)).percent;
         if careless > CARELESS_MAX {
@@ -112,4 +115,46 @@ pub fn check(sc: &Arc<Compiled>, seed: u64) -> Bar {
         random_median,
         problems,
     }
+}
+
+/// What a walkthrough misses against the solver's best path: the best path's steps it never takes
+/// (with their method step) and the points it lost, so an author sees what to add.
+fn shortfall(sc: &Compiled, s: &crate::engine::Session, r: &scoring::Report) -> String {
+    let taken: Vec<String> = s
+        .commands_issued()
+        .iter()
+        .map(|c| crate::engine::command_key(sc, c))
+        .collect();
+    let missed: Vec<String> = r
+        .best_keys
+        .iter()
+        .filter(|k| !k.starts_with("reply:") && !taken.contains(k))
+        .map(|k| match sc.action(k) {
+            Some(a) => format!("`{k}` (step {})", sc.actions[a as usize].step.label()),
+            None => format!("`{k}`"),
+        })
+        .collect();
+    let lost: Vec<String> = r
+        .cost_points
+        .iter()
+        .take(3)
+        .map(|p| format!("{} ({:+})", p.reason, p.points))
+        .collect();
+    let short: Vec<String> = r
+        .categories
+        .iter()
+        .filter(|l| l.earned < l.best)
+        .map(|l| format!("{} {} of {}", l.name, l.earned, l.best))
+        .collect();
+    let mut out = String::new();
+    if !short.is_empty() {
+        out += &format!(" — short in {}", short.join(", "));
+    }
+    if !missed.is_empty() {
+        out += &format!("; it misses {} from the best path", missed.join(", "));
+    }
+    if !lost.is_empty() {
+        out += &format!("; it loses points for: {}", lost.join("; "));
+    }
+    out
 }

@@ -34,9 +34,16 @@ pub struct VariantReport {
     /// Human labels of the same path.
     pub best_path_labels: Vec<String>,
     pub outcome: Option<Outcome>,
-    /// Moves from a winnable state into a state from which only failure can follow.
+    /// Moves from a winnable state into a state that is still open but from which only failure can
+    /// follow (a trap).
     pub dead_ends: usize,
     pub dead_end_examples: Vec<Vec<String>>,
+    /// Moves from a winnable state that end the ticket unwon at once (closing before the fix, a
+    /// hand-off to the wrong team). Together with `dead_ends`, every move after which the ticket can
+    /// no longer be won.
+    pub losing_moves: usize,
+    /// The losing move with the shortest path to it, and that path.
+    pub losing_example: Option<Vec<String>>,
     pub states: usize,
     /// False when the state budget ran out.
     pub complete: bool,
@@ -154,6 +161,8 @@ pub struct Solver<'w> {
     path: Vec<Command>,
     dead_ends: usize,
     examples: Vec<Vec<String>>,
+    losing_moves: usize,
+    losing_example: Option<Vec<String>>,
     seen_done: u64,
     seen_known: u64,
     seen_fired: u64,
@@ -163,6 +172,15 @@ pub struct Solver<'w> {
 }
 
 impl<'w> Solver<'w> {
+    /// The command keys of the path being explored, then `cmd`.
+    fn path_to(&self, cmd: &Command) -> Vec<String> {
+        self.path
+            .iter()
+            .chain(std::iter::once(cmd))
+            .map(|c| command_key(&self.w.sc, c))
+            .collect()
+    }
+
     pub fn new(w: &'w World) -> Self {
         Solver {
             w,
@@ -171,6 +189,8 @@ impl<'w> Solver<'w> {
             path: Vec::new(),
             dead_ends: 0,
             examples: Vec::new(),
+            losing_moves: 0,
+            losing_example: None,
             seen_done: 0,
             seen_known: 0,
             seen_fired: 0,
@@ -210,6 +230,7 @@ impl<'w> Solver<'w> {
         let mut best: Option<i32> = None;
         let mut best_cmd = None;
         let mut dead = Vec::new();
+        let mut losing = Vec::new();
         // A hand-off to the wrong team always ends in a loss, so it can change neither the best score nor
         // winnability, and it never leads to an open state (a dead end). One wrong team stands for all of
         // them, so moments that only a wrong escalation sets off still count as reachable.
@@ -236,21 +257,30 @@ impl<'w> Solver<'w> {
                 }
                 Some(_) => {}
                 None if next.phase == Phase::Open => dead.push(cmd),
-                None => {}
+                None => losing.push(cmd),
             }
         }
         if best.is_some() {
             self.dead_ends += dead.len();
+            self.losing_moves += losing.len();
             for cmd in dead {
                 if self.examples.len() < DEAD_END_EXAMPLES {
-                    let mut p: Vec<String> = self
-                        .path
-                        .iter()
-                        .map(|c| command_key(&self.w.sc, c))
-                        .collect();
-                    p.push(command_key(&self.w.sc, &cmd));
+                    let p = self.path_to(&cmd);
                     self.examples.push(p);
                 }
+            }
+            // The shortest example reads best, and closing unfixed is the one every author knows.
+            let example = losing
+                .iter()
+                .find(|c| matches!(c, Command::Close))
+                .or(losing.first());
+            if let Some(cmd) = example
+                && self
+                    .losing_example
+                    .as_ref()
+                    .is_none_or(|e| self.path.len() + 1 < e.len())
+            {
+                self.losing_example = Some(self.path_to(cmd));
             }
         }
         self.memo.insert(
@@ -298,6 +328,8 @@ pub fn solve_variant(sc: &Arc<Compiled>, seed: u64, variant: usize) -> (VariantR
         outcome: replay.outcome(),
         dead_ends: solver.dead_ends,
         dead_end_examples: solver.examples.clone(),
+        losing_moves: solver.losing_moves,
+        losing_example: solver.losing_example.clone(),
         states: solver.memo.len(),
         complete: !solver.exhausted,
     };

@@ -243,7 +243,7 @@ fn ui(
                     };
                     ui.label(
                         egui::RichText::new(format!(
-                            "{}: {} · best {} points · {} dead end(s) · {} states{}",
+                            "{}: {} · best {} points · {} trap(s), {} losing move(s) · {} states{}",
                             v.variant,
                             if v.winnable {
                                 "winnable"
@@ -252,6 +252,7 @@ fn ui(
                             },
                             v.max_score,
                             v.dead_ends,
+                            v.losing_moves,
                             v.states,
                             if v.complete {
                                 ""

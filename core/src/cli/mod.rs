@@ -57,7 +57,8 @@ pub enum Cmd {
         #[arg(long)]
         walkthrough: bool,
     },
-    /// Work a ticket in the terminal with numbered choices read from standard input.
+    /// Work a ticket in the terminal: type a menu number or a command key (an action id, `theory:ID`,
+    /// `reply:N`, `document`, `escalate:TEAM`, `close`) on each line of standard input.
     Play {
         /// A scenario file, or the id of a scenario in `scenarios/`.
         file: String,
@@ -70,6 +71,9 @@ pub enum Cmd {
         /// Record the attempt for this trainee.
         #[arg(long)]
         trainee: Option<String>,
+        /// Print the transcript of the file's walkthrough for this variant instead of reading choices.
+        #[arg(long, value_name = "VARIANT", conflicts_with_all = ["trainee", "variant"])]
+        walkthrough: Option<String>,
     },
     /// Check scenarios against the quality bar: expert walkthroughs ≥ 90 %, careless play ≤ 50 %,
     /// random play median ≤ 35 %, every variant winnable.
@@ -216,8 +220,36 @@ fn print_diags(diags: &[Diagnostic]) {
     }
 }
 
+/// Lets a closed pipe end the process quietly, as command-line tools do: `check | head -1` stops
+/// `check` when `head` has read its line. Rust ignores SIGPIPE, so every print to a closed pipe
+/// would fail, and `println!` panics with a backtrace; the default action ends the process at once.
+/// Records are written in transactions, so stopping mid-write loses nothing already committed.
+fn end_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default has no preconditions; it runs once, before
+    // any other thread of this process exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// The name this program was started as (`helpdesk-sim` or `helpdesk-sim-cli`), for hints that show a
+/// command to type next.
+pub fn program_name() -> String {
+    std::env::args_os()
+        .next()
+        .and_then(|a| {
+            Path::new(&a)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "helpdesk-sim".to_string())
+}
+
 /// Runs a subcommand and returns the process exit code.
 pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
+    end_quietly_on_closed_pipe();
     let cat = Catalogue::bundled();
     let data_dir = data_dir.unwrap_or_else(crate::store::default_dir);
     match cmd {
@@ -275,6 +307,7 @@ pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
             seed,
             variant,
             trainee,
+            walkthrough,
         } => {
             let sc = match resolve(&file, &cat) {
                 Ok(s) => s,
@@ -283,6 +316,9 @@ pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            if let Some(v) = walkthrough {
+                return play::walkthrough(sc, &v, seed.unwrap_or(1));
+            }
             let variant = match variant.as_deref().map(|v| sc.variant(v).ok_or(v)) {
                 Some(Err(v)) => {
                     eprintln!("error: scenario {} has no variant `{v}`", sc.id());
@@ -413,8 +449,9 @@ pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
             Ok(path) => {
                 println!("wrote {}", path.display());
                 println!(
-                    "next: edit it, then `helpdesk-sim lint {0}` and `helpdesk-sim solve {0}`",
-                    path.display()
+                    "next: edit it, then `{1} lint {0}` and `{1} solve {0}`",
+                    path.display(),
+                    program_name()
                 );
                 ExitCode::SUCCESS
             }
@@ -435,9 +472,12 @@ pub fn fresh_seed() -> u64 {
 }
 
 fn lint(paths: &[PathBuf], format: Format, cat: &Catalogue) -> ExitCode {
-    let files = library::scenario_files(paths);
     let lib = library::load(paths, cat);
+    let checked = lib.scenarios.len() + lib.errors.len();
     let diags: Vec<&Diagnostic> = lib.errors.iter().flat_map(|(_, d)| d).collect();
+    for (file, what) in &lib.skipped {
+        eprintln!("note: {}: skipped: {what}, not a scenario", file.display());
+    }
     if format == Format::Json {
         println!(
             "{}",
@@ -447,15 +487,18 @@ fn lint(paths: &[PathBuf], format: Format, cat: &Catalogue) -> ExitCode {
         for d in &diags {
             println!("{d}");
         }
+        let skipped = match lib.skipped.len() {
+            0 => String::new(),
+            n => format!(" ({n} other data file(s) skipped)"),
+        };
         println!(
-            "{} file(s) checked: {} clean, {} error(s) in {} file(s)",
-            files.len(),
+            "{checked} file(s) checked: {} clean, {} error(s) in {} file(s){skipped}",
             lib.scenarios.len(),
             diags.len(),
             lib.errors.len()
         );
     }
-    if files.is_empty() {
+    if checked == 0 {
         eprintln!(
             "error: no scenario files found under {}",
             paths
@@ -529,9 +572,26 @@ pub fn render_solve(r: &solver::SolveReport) -> String {
         for (i, (k, l)) in v.best_path.iter().zip(&v.best_path_labels).enumerate() {
             let _ = writeln!(o, "  {:>2}. {l}  [{k}]", i + 1);
         }
-        let _ = writeln!(o, "  dead ends: {}", v.dead_ends);
+        let _ = writeln!(
+            o,
+            "  dead ends (moves after which the ticket can no longer be won): {}",
+            v.dead_ends + v.losing_moves
+        );
+        let _ = writeln!(
+            o,
+            "    {} end the ticket unwon at once, such as closing before the fix",
+            v.losing_moves
+        );
+        if let Some(ex) = &v.losing_example {
+            let _ = writeln!(o, "      e.g. {}", ex.join(" → "));
+        }
+        let _ = writeln!(
+            o,
+            "    {} leave it open with no way left to win (traps)",
+            v.dead_ends
+        );
         for ex in &v.dead_end_examples {
-            let _ = writeln!(o, "    e.g. {}", ex.join(" → "));
+            let _ = writeln!(o, "      e.g. {}", ex.join(" → "));
         }
     }
     if r.unreachable.is_empty() {

@@ -1,10 +1,15 @@
-//! `play`: a ticket in the terminal. Every choice is a number on its own line, so a file of numbers
-//! replays a session exactly; the session ends cleanly when the input does.
+//! `play`: a ticket in the terminal. A choice is a menu number or a command key on its own line (the
+//! keys walkthroughs and the app's scripts use: an action id, `theory:ID`, `reply:N`, `document`,
+//! `escalate:TEAM`, `close`), so a file of choices replays a session exactly; the session ends
+//! cleanly when the input does.
 
-use crate::engine::{Command, Event, Handoff, Session, TicketNotes};
+use crate::engine::{Command, Event, Handoff, Session, TicketNotes, parse_key};
 use crate::scenario::{Compiled, Idx, Step, Team, TicketCategory};
 use std::io::{BufRead, Write};
 use std::sync::Arc;
+
+/// What a prompt accepts besides a number, for the message after a line it could not read.
+const KEYS_HELP: &str = "an action id, theory:ID, reply:N, document, escalate:TEAM or close";
 
 /// Plays a session reading choices from `input` and writing the transcript to `out`.
 pub fn play(
@@ -15,20 +20,7 @@ pub fn play(
     out: &mut dyn Write,
 ) -> Session {
     let mut s = Session::with_variant(sc, seed, variant);
-    let d = &s.world.draw;
-    let src = &s.scenario().src;
-    let _ = writeln!(
-        out,
-        "Ticket {} — {} ({:?}, SLA {} min)",
-        d.ticket, src.title, src.channel, src.sla_minutes
-    );
-    let _ = writeln!(
-        out,
-        "Caller: {}, {}   Replay code: seed {seed}",
-        d.caller, d.role
-    );
-    let _ = writeln!(out, "{}\n", s.world.render_with(&src.summary, None));
-    print_events(&s, &s.log[0].events.clone(), out);
+    print_opening(&s, seed, out);
     while !s.is_over() {
         let menu = menu(&s);
         let _ = writeln!(out);
@@ -41,23 +33,21 @@ pub fn play(
             let _ = writeln!(out, "\ninput ended: the ticket is left as it is");
             break;
         };
-        let Some(choice) = line
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| menu.get(i))
-        else {
-            let _ = writeln!(out, "type the number of a choice (1–{})", menu.len());
+        let Some(pick) = choose(&s, &menu, line.trim()) else {
+            let _ = writeln!(
+                out,
+                "type the number of a choice (1–{}) or a command key: {KEYS_HELP}",
+                menu.len()
+            );
             continue;
         };
-        let cmd = match &choice.1 {
-            Pick::Cmd(c) => c.clone(),
+        let cmd = match pick {
+            Pick::Cmd(c) => c,
             Pick::Document => match ask_notes(&s, input, out) {
                 Some(n) => Command::Document(n),
                 None => break,
             },
-            Pick::Escalate => match ask_handoff(&s, input, out) {
+            Pick::Escalate(team) => match ask_handoff(&s, team, input, out) {
                 Some(h) => Command::Escalate(h),
                 None => break,
             },
@@ -75,10 +65,95 @@ pub fn play(
     s
 }
 
+/// The ticket's header, the caller's report and the opening events.
+fn print_opening(s: &Session, seed: u64, out: &mut dyn Write) {
+    let d = &s.world.draw;
+    let src = &s.scenario().src;
+    let _ = writeln!(
+        out,
+        "Ticket {} — {} ({:?}, SLA {} min)",
+        d.ticket, src.title, src.channel, src.sla_minutes
+    );
+    let _ = writeln!(
+        out,
+        "Caller: {}, {}   Replay code: seed {seed}",
+        d.caller, d.role
+    );
+    let _ = writeln!(out, "{}\n", s.world.render_with(&src.summary, None));
+    print_events(s, &s.log[0].events, out);
+}
+
+/// The transcript of a finished session (a walkthrough played by the solver), as `play` shows it.
+pub fn print_transcript(s: &Session, seed: u64, out: &mut dyn Write) {
+    print_opening(s, seed, out);
+    for entry in &s.log[1..] {
+        print_events(s, &entry.events, out);
+    }
+}
+
+/// `play --walkthrough VARIANT`: plays the file's walkthrough for that variant and prints the
+/// transcript and the debrief.
+pub fn walkthrough(sc: Arc<Compiled>, variant: &str, seed: u64) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let Some(vi) = sc.variant(variant) else {
+        let ids: Vec<&str> = sc.src.variants.iter().map(|v| v.id.as_str()).collect();
+        eprintln!(
+            "error: scenario {} has no variant `{variant}` (its variants: {})",
+            sc.id(),
+            ids.join(", ")
+        );
+        return ExitCode::from(2);
+    };
+    let Some(keys) = sc.src.walkthroughs.get(variant) else {
+        eprintln!("error: the file has no walkthrough for variant `{variant}`");
+        return ExitCode::from(2);
+    };
+    let mut out = std::io::stdout().lock();
+    match crate::solver::play_walkthrough(sc.clone(), seed, vi, keys) {
+        Ok(s) => {
+            print_transcript(&s, seed, &mut out);
+            let report = crate::scoring::report(&s);
+            let _ = write!(out, "{}", crate::scoring::render_text(&report));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: the walkthrough of `{variant}` fails: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What a line typed at the prompt picks: a menu number, or a command key. A document or escalate key
+/// opens its form, so the notes and the hand-off are still the trainee's own.
+fn choose(s: &Session, menu: &[(String, Pick)], line: &str) -> Option<Pick> {
+    if let Ok(n) = line.parse::<usize>() {
+        return n
+            .checked_sub(1)
+            .and_then(|i| menu.get(i))
+            .map(|m| m.1.clone());
+    }
+    let key = line.to_ascii_lowercase();
+    if key == "document" {
+        return Some(Pick::Document);
+    }
+    if key == "escalate" {
+        return Some(Pick::Escalate(None));
+    }
+    if let Some(team) = key.strip_prefix("escalate:") {
+        let team = Team::ALL
+            .into_iter()
+            .find(|t| format!("{t:?}").eq_ignore_ascii_case(team.trim()))?;
+        return Some(Pick::Escalate(Some(team)));
+    }
+    parse_key(&s.world, &s.state, line).map(Pick::Cmd)
+}
+
+#[derive(Clone)]
 enum Pick {
     Cmd(Command),
     Document,
-    Escalate,
+    /// The hand-off form, with the team already chosen when the key named one.
+    Escalate(Option<Team>),
 }
 
 fn menu(s: &Session) -> Vec<(String, Pick)> {
@@ -110,7 +185,7 @@ fn menu(s: &Session) -> Vec<(String, Pick)> {
     if cmds.iter().any(|c| matches!(c, Command::Document(_))) {
         m.push(("Document the ticket…".into(), Pick::Document));
     }
-    m.push(("Escalate…".into(), Pick::Escalate));
+    m.push(("Escalate…".into(), Pick::Escalate(None)));
     m.push(("Close the ticket".into(), Pick::Cmd(Command::Close)));
     m
 }
@@ -202,17 +277,30 @@ fn ask_notes(s: &Session, input: &mut dyn BufRead, out: &mut dyn Write) -> Optio
     })
 }
 
-fn ask_handoff(s: &Session, input: &mut dyn BufRead, out: &mut dyn Write) -> Option<Handoff> {
-    let _ = writeln!(out, "Escalate to:");
-    for (i, t) in Team::ALL.iter().enumerate() {
-        let _ = writeln!(out, "  {:>2}) {}", i + 1, t.label());
-    }
-    let team = read_line(input)?
-        .trim()
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| Team::ALL.get(n.wrapping_sub(1)).copied())
-        .unwrap_or(Team::DesktopTier2);
+fn ask_handoff(
+    s: &Session,
+    team: Option<Team>,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Option<Handoff> {
+    let team = match team {
+        Some(t) => {
+            let _ = writeln!(out, "Escalate to: {}", t.label());
+            t
+        }
+        None => {
+            let _ = writeln!(out, "Escalate to:");
+            for (i, t) in Team::ALL.iter().enumerate() {
+                let _ = writeln!(out, "  {:>2}) {}", i + 1, t.label());
+            }
+            read_line(input)?
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| Team::ALL.get(n.wrapping_sub(1)).copied())
+                .unwrap_or(Team::DesktopTier2)
+        }
+    };
     let clues = pick_clues(s, input, out, "Findings to pass on")?;
     let _ = writeln!(out, "Hand-off note (one line):");
     let note = read_line(input)?;

@@ -234,6 +234,72 @@ impl World {
                 .all(|c| self.holds(c, st))
     }
 
+    /// The first of an action's `requires` conditions that does not hold now, as the file writes it,
+    /// with what holds instead: `Known("no_link_light") (that clue is not found yet)`.
+    pub fn unmet(&self, st: &State, a: usize) -> Option<String> {
+        let c = self.sc.actions[a]
+            .requires
+            .iter()
+            .find(|c| !self.holds(c, st))?;
+        Some(self.explain(c, st))
+    }
+
+    fn explain(&self, c: &CCond, st: &State) -> String {
+        let why = match c {
+            CCond::Fact(f, _) | CCond::Above(f, _) | CCond::Below(f, _) => {
+                format!("it is {} now", ron_value(&st.facts[*f as usize]))
+            }
+            CCond::Known(_) => "that clue is not found yet".into(),
+            CCond::Done(_) => "that action is not done yet".into(),
+            CCond::Theory(_) => match st.theory {
+                Some(t) => format!(
+                    "the theory stated is `{}`",
+                    self.sc.src.theories[t as usize].id
+                ),
+                None => "no theory is stated yet".into(),
+            },
+            CCond::Happened(_) => "that moment has not happened yet".into(),
+            CCond::Fixed => "the fault is not fixed yet".into(),
+            CCond::MoodAtLeast(_) => format!("frustration is {} now", st.frustration / TENTHS),
+            CCond::All(cs) => {
+                if let Some(inner) = cs.iter().find(|c| !self.holds(c, st)) {
+                    return self.explain(inner, st);
+                }
+                String::new()
+            }
+            CCond::Any(_) => "none of them holds".into(),
+            CCond::Not(_) => "it holds".into(),
+        };
+        format!("{} ({why})", self.cond_text(c))
+    }
+
+    /// A compiled condition written back in the file's own form.
+    pub fn cond_text(&self, c: &CCond) -> String {
+        let sc = &self.sc;
+        let list = |cs: &[CCond]| {
+            cs.iter()
+                .map(|c| self.cond_text(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match c {
+            CCond::Fact(f, v) => {
+                format!("Fact({:?}, {})", sc.fact_names[*f as usize], ron_value(v))
+            }
+            CCond::Above(f, n) => format!("Above({:?}, {n})", sc.fact_names[*f as usize]),
+            CCond::Below(f, n) => format!("Below({:?}, {n})", sc.fact_names[*f as usize]),
+            CCond::Known(k) => format!("Known({:?})", sc.clue_ids[*k as usize]),
+            CCond::Done(a) => format!("Done({:?})", sc.src.actions[*a as usize].id),
+            CCond::Theory(t) => format!("Theory({:?})", sc.src.theories[*t as usize].id),
+            CCond::Happened(m) => format!("Happened({:?})", sc.src.moments[*m as usize].id),
+            CCond::Fixed => "Fixed".into(),
+            CCond::MoodAtLeast(n) => format!("MoodAtLeast({n})"),
+            CCond::Not(c) => format!("Not({})", self.cond_text(c)),
+            CCond::All(cs) => format!("All([{}])", list(cs)),
+            CCond::Any(cs) => format!("Any([{}])", list(cs)),
+        }
+    }
+
     /// The expected notes for this variant: used to score documentation and by the solver.
     pub fn best_notes(&self, st: &State) -> TicketNotes {
         let v = self.variant();
@@ -335,7 +401,10 @@ impl World {
             }
             Command::Act(a) if st.did(*a) => Err(CommandError::Unavailable("already done".into())),
             Command::Act(a) if !self.action_ready(st, *a as usize) => Err(
-                CommandError::Unavailable("its preconditions do not hold yet".into()),
+                CommandError::Unavailable(match self.unmet(st, *a as usize) {
+                    Some(c) => format!("it requires {c}"),
+                    None => "its preconditions do not hold yet".into(),
+                }),
             ),
             Command::Theorise(t) if (*t as usize) >= self.sc.src.theories.len() => {
                 Err(CommandError::Unavailable("no such theory".into()))
@@ -354,5 +423,14 @@ impl World {
             )),
             _ => Ok(()),
         }
+    }
+}
+
+/// A value as a scenario file writes it: `true`, `3`, `"online"`.
+fn ron_value(v: &Value) -> String {
+    match v {
+        Value::Text(t) => format!("{t:?}"),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(n) => n.to_string(),
     }
 }
