@@ -490,7 +490,7 @@ fn an_attempt_the_database_cannot_take_is_kept_and_imported_once() {
     std::fs::write(
         dir.join(KEPT_DIR)
             .join(format!("1-attempt-{}.json", a.uuid)),
-        serde_json::to_vec(&helpdesk_core::store::Kept::Attempt(a.clone())).unwrap(),
+        serde_json::to_vec(&helpdesk_core::store::Kept::Attempt(Box::new(a.clone()))).unwrap(),
     )
     .unwrap();
     let again = Store::open(&dir).unwrap();

@@ -44,7 +44,7 @@ impl Default for Patience {
 /// A record that could not be written when it was made.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Kept {
-    Attempt(AttemptRecord),
+    Attempt(Box<AttemptRecord>),
     /// An exam result and the UUIDs of its tickets.
     Exam {
         record: ExamRecord,
@@ -159,7 +159,7 @@ pub fn save_attempt(dir: &Path, a: &AttemptRecord) -> Result<(Saved, Option<supe
             Ok((saved, Some(opened)))
         }
         Err(e) => {
-            let path = keep(dir, &Kept::Attempt(a.clone()))?;
+            let path = keep(dir, &Kept::Attempt(Box::new(a.clone())))?;
             Ok((Saved::Kept(path, e.to_string()), None))
         }
     }
@@ -175,7 +175,7 @@ impl Store {
         match self.record(a) {
             Ok(id) => Ok(Saved::Stored(id)),
             Err(e) => {
-                let path = keep(self.dir(), &Kept::Attempt(a.clone()))?;
+                let path = keep(self.dir(), &Kept::Attempt(Box::new(a.clone())))?;
                 Ok(Saved::Kept(path, e.to_string()))
             }
         }
