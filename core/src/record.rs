@@ -1,7 +1,7 @@
 //! What one finished attempt or exam is: the values the store writes and the xAPI statements
 //! describe. Plain data built from a session and its debrief; no database here.
 
-use crate::engine::{Event, Session, command_key};
+use crate::engine::{Command, Event, Session, command_key};
 use crate::scoring::Report;
 use serde::{Deserialize, Serialize};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -56,32 +56,48 @@ pub struct Decision {
 }
 
 impl Decision {
-    /// The decisions of a session, from its log.
+    /// The decisions of a session, from its log. A reply is named by its identity in the file
+    /// (`reply:opening/2`: the moment and the reply's place in it), never by where it was shown.
     pub fn from_session(s: &Session) -> Vec<Decision> {
+        // Which moment a reply answered is a matter of the state at the time: replay to know it.
+        let mut replay = Session::with_variant(
+            s.world.sc.clone(),
+            s.world.draw.seed,
+            Some(s.world.draw.variant),
+        );
         s.log
             .iter()
             .filter_map(|e| e.command.as_ref().map(|c| (e, c)))
             .enumerate()
-            .map(|(i, (e, c))| Decision {
-                seq: i as u32 + 1,
-                key: command_key(s.scenario(), c),
-                label: e
-                    .events
-                    .iter()
-                    .find_map(|ev| match ev {
-                        Event::Trainee { text, .. } => Some(text.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| command_key(s.scenario(), c)),
-                points: e
-                    .events
-                    .iter()
-                    .map(|ev| match ev {
-                        Event::Points(p) => p.points,
-                        _ => 0,
-                    })
-                    .sum(),
-                minute: e.minute,
+            .map(|(i, (e, c))| {
+                let key = match (c, replay.state.current_moment()) {
+                    (Command::Reply(r), Some(m)) => {
+                        format!("reply:{}/{}", s.scenario().src.moments[m].id, r + 1)
+                    }
+                    _ => command_key(s.scenario(), c),
+                };
+                let _ = replay.apply(c.clone());
+                Decision {
+                    seq: i as u32 + 1,
+                    label: e
+                        .events
+                        .iter()
+                        .find_map(|ev| match ev {
+                            Event::Trainee { text, .. } => Some(text.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| key.clone()),
+                    key,
+                    points: e
+                        .events
+                        .iter()
+                        .map(|ev| match ev {
+                            Event::Points(p) => p.points,
+                            _ => 0,
+                        })
+                        .sum(),
+                    minute: e.minute,
+                }
             })
             .collect()
     }
@@ -93,6 +109,9 @@ pub struct AttemptRecord {
     /// The attempt's registration: a UUID that names it everywhere, including xAPI.
     pub uuid: String,
     pub trainee: String,
+    /// The class (training group) the trainee works in, if any: reports can be filtered by it.
+    #[serde(default)]
+    pub class: Option<String>,
     pub mode: Mode,
     /// The exam this ticket belongs to, in exam mode.
     pub exam: Option<ExamLink>,
@@ -109,6 +128,7 @@ impl AttemptRecord {
         AttemptRecord {
             uuid: new_uuid(),
             trainee: trainee.to_string(),
+            class: None,
             mode: Mode::Practice,
             exam: None,
             hints: false,
@@ -142,6 +162,8 @@ pub fn new_uuid() -> String {
 pub struct ExamRecord {
     pub uuid: String,
     pub trainee: String,
+    #[serde(default)]
+    pub class: Option<String>,
     /// `1201` or `1202`.
     pub exam: String,
     /// The exam code that replays the same draw.
