@@ -270,6 +270,7 @@ impl ExamResult {
         ExamRecord {
             uuid: uuid.to_string(),
             trainee: trainee.to_string(),
+            class: None,
             exam: self.exam.clone(),
             code: paper.code(),
             started,

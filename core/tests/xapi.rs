@@ -153,13 +153,26 @@ impl Lrs {
         Self::start_dying_after(peers, port, 0)
     }
 
+    /// An LRS on a free port that writes every statements request it gets to `log`.
+    fn start_logging(peers: &Path, log: &Path) -> Lrs {
+        Self::spawn(peers, 0, 0, Some(log))
+    }
+
     /// An LRS that answers `writes` statement requests and then drops every later one unanswered,
     /// as a server going down mid-send does (0: never).
     fn start_dying_after(peers: &Path, port: u16, writes: usize) -> Lrs {
-        let mut child = Command::new("node")
-            .arg(peers.join("lrs.js"))
+        Self::spawn(peers, port, writes, None)
+    }
+
+    fn spawn(peers: &Path, port: u16, writes: usize, log: Option<&Path>) -> Lrs {
+        let mut cmd = Command::new("node");
+        cmd.arg(peers.join("lrs.js"))
             .arg(port.to_string())
-            .env("LRS_DIE_AFTER", writes.to_string())
+            .env("LRS_DIE_AFTER", writes.to_string());
+        if let Some(l) = log {
+            cmd.env("LRS_REQUEST_LOG", l);
+        }
+        let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -307,4 +320,202 @@ fn delivery_survives_the_lrs_restarting_mid_send_without_loss_or_duplicates() {
     let expected: BTreeSet<&String> = all.iter().collect();
     assert_eq!(everything, expected, "a statement was lost");
     assert_eq!(in_b.len(), all.len());
+}
+
+/// What `xapi export` of a store writes, as statements.
+fn exported(dir: &Path) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk-sim-cli"))
+        .args(["xapi", "export", "--data-dir"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Statements taken into another store rebuild the same attempts, decisions, scores and exams, once.
+#[test]
+fn statements_rebuild_the_records_they_describe() {
+    let (dir, store) = filled("xapi-rebuild", 5);
+    let statements = exported(&dir);
+    let other = scratch("xapi-rebuilt");
+    let mut copy = Store::open(&other).unwrap().store;
+    let (attempts, exams) = xapi::import(&mut copy, &statements).unwrap();
+    assert_eq!((attempts, exams), (5 + 2, 1));
+    // Taking the same statements in again adds nothing.
+    assert_eq!(xapi::import(&mut copy, &statements).unwrap(), (0, 0));
+    let strip = |mut rows: Vec<helpdesk_core::store::AttemptRow>| {
+        for r in &mut rows {
+            r.id = 0;
+            r.exam = r.exam.map(|_| 0);
+        }
+        rows
+    };
+    let a = store.attempts(None).unwrap();
+    let b = copy.attempts(None).unwrap();
+    assert_eq!(strip(a.clone()), strip(b.clone()));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            store.decisions(x.id).unwrap(),
+            copy.decisions(y.id).unwrap()
+        );
+    }
+    let scores = |s: &Store| {
+        s.objective_scores(None)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.trainee, r.finished, r.name, r.earned, r.best))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(scores(&store), scores(&copy));
+    let exams = |s: &Store| {
+        s.exams(None)
+            .unwrap()
+            .into_iter()
+            .map(|e| serde_json::to_value(e.record).unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(exams(&store), exams(&copy));
+    assert!(
+        b.iter().filter(|r| r.exam.is_some()).count() == 2,
+        "exam tickets linked"
+    );
+    // What came from the LRS is not queued to be sent back to it.
+    assert_eq!(xapi::pending(&copy).unwrap(), (0, 0));
+}
+
+/// Plays a ticket in the terminal for `trainee` in `data_dir`, optionally in a class.
+fn play_for(data_dir: &Path, trainee: &str, class: Option<&str>, file: &str, seed: u64) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_helpdesk-sim-cli"));
+    cmd.arg("play").arg(common::library_dir().join(file)).args([
+        "--seed",
+        &seed.to_string(),
+        "--trainee",
+        trainee,
+    ]);
+    if let Some(c) = class {
+        cmd.args(["--class", c]);
+    }
+    let mut child = cmd
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"1\n1\n2\n1\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `report` in `data_dir` with `args`, talking to `lrs`; returns (stdout, stderr).
+fn report_with(data_dir: &Path, lrs: &Lrs, args: &[&str]) -> (String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk-sim-cli"))
+        .arg("report")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .current_dir(common::library_dir().parent().unwrap())
+        .env("HELPDESK_LRS_ENDPOINT", &lrs.base)
+        .env("HELPDESK_LRS_USERNAME", "testkey")
+        .env("HELPDESK_LRS_PASSWORD", "testsecret")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{err}");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), err)
+}
+
+/// Two machines, two trainees (one in a class), one LRS: a report from a third, empty folder lists both
+/// with the same figures as their own machines' reports, and a second report asks only for what is new.
+#[test]
+fn a_report_from_the_lrs_shows_every_machine_as_its_own_report_does() {
+    let Some(peers) = peers() else { return };
+    let log = scratch("lrs-requests").join("requests.log");
+    let lrs = Lrs::start_logging(&peers, &log);
+    let (a, b, supervisor) = (
+        scratch("machine-a"),
+        scratch("machine-b"),
+        scratch("supervisor"),
+    );
+    play_for(
+        &a,
+        "Ana Silva",
+        Some("Room 1"),
+        "network/net-no-internet-dhcp.ron",
+        3,
+    );
+    play_for(
+        &a,
+        "Ana Silva",
+        Some("Room 1"),
+        "printers/prn-printer-offline.ron",
+        4,
+    );
+    play_for(&b, "Ben Okoro", None, "accounts/acct-locked-out.ron", 5);
+    let cfg = LrsConfig {
+        endpoint: lrs.base.clone(),
+        username: "testkey".into(),
+        password: "testsecret".into(),
+    };
+    for dir in [&a, &b] {
+        let mut s = Store::open(dir).unwrap().store;
+        let r = xapi::send(&mut s, &cfg, helpdesk_core::store::now_ms()).unwrap();
+        assert!(r.sent > 0 && r.deferred == 0 && r.rejected == 0, "{r:?}");
+    }
+    let rows =
+        |csv: &str| -> BTreeSet<String> { csv.lines().skip(1).map(str::to_string).collect() };
+    let (local_a, _) = report_with(&a, &lrs, &["--format", "csv"]);
+    let (local_b, _) = report_with(&b, &lrs, &["--format", "csv"]);
+    let (all, err) = report_with(&supervisor, &lrs, &["--lrs", "--format", "csv"]);
+    assert!(err.contains("3 attempt(s) and 0 exam(s) taken in"), "{err}");
+    let want: BTreeSet<String> = rows(&local_a).union(&rows(&local_b)).cloned().collect();
+    assert_eq!(
+        rows(&all),
+        want,
+        "the LRS report holds every attempt, figure for figure"
+    );
+    assert!(
+        all.contains("Ana Silva,Room 1,") && all.contains("Ben Okoro,,"),
+        "{all}"
+    );
+
+    // The text report: each trainee's line and mastery as on their own machine.
+    let (table_a, _) = report_with(&a, &lrs, &[]);
+    let (table_all, _) = report_with(&supervisor, &lrs, &[]);
+    let line = |t: &str, who: &str| {
+        t.lines()
+            .find(|l| l.starts_with(who))
+            .unwrap_or_else(|| panic!("{who} missing in\n{t}"))
+            .to_string()
+    };
+    assert_eq!(line(&table_all, "Ana Silva"), line(&table_a, "Ana Silva"));
+
+    // A class filter keeps only that class.
+    let (room, _) = report_with(&supervisor, &lrs, &["--class", "Room 1", "--format", "csv"]);
+    assert_eq!(rows(&room), rows(&local_a));
+
+    // The second pull asks only for statements stored since the first, and finds none.
+    let before = std::fs::read_to_string(&log).unwrap();
+    let (_, err) = report_with(&supervisor, &lrs, &["--lrs", "--format", "csv"]);
+    assert!(err.contains("0 new statement(s)"), "{err}");
+    let after = std::fs::read_to_string(&log).unwrap();
+    let asked: Vec<&str> = after[before.len()..]
+        .lines()
+        .filter(|l| l.starts_with("GET "))
+        .collect();
+    assert!(!asked.is_empty());
+    assert!(asked[0].contains("&since="), "{asked:?}");
+    assert!(
+        before
+            .lines()
+            .filter(|l| l.starts_with("GET "))
+            .all(|l| !l.contains("since=")),
+        "the first pull asked for everything: {before}"
+    );
 }

@@ -5,6 +5,9 @@
 //
 //   node lrs.js PORT        (PORT 0 picks a free port)
 //
+// LRS_REQUEST_LOG=FILE appends one line per statements request to FILE:
+// "METHOD URL" (so a test can see what a client asked for, e.g. its `since`).
+//
 // LRS_DIE_AFTER=N makes it fail like a server going down mid-send: once it has
 // stored N batches (statement POSTs/PUTs answered 2xx), it drops the
 // connection of every later one without a reply (GETs still work, so a test
@@ -105,6 +108,13 @@ const presenter = createPresenter({
 });
 
 const app = express();
+const REQUEST_LOG = process.env.LRS_REQUEST_LOG;
+if (REQUEST_LOG) {
+  app.use(constants.statementsRoute, (req, _res, next) => {
+    fs.appendFileSync(REQUEST_LOG, `${req.method} ${req.originalUrl}\n`);
+    next();
+  });
+}
 const DIE_AFTER = Number(process.env.LRS_DIE_AFTER || 0);
 let stored = 0;
 if (DIE_AFTER > 0) {

@@ -50,11 +50,13 @@ fn tell(o: &store::Opened) {
 pub fn record_play(
     data_dir: &Path,
     trainee: &str,
+    class: Option<&str>,
     session: &Session,
     report: Report,
     started: i64,
 ) -> ExitCode {
-    let record = AttemptRecord::new(trainee, session, report, started);
+    let mut record = AttemptRecord::new(trainee, session, report, started);
+    record.class = class.map(str::to_string);
     match store::save_attempt(data_dir, &record) {
         Ok((Saved::Stored(_), opened)) => {
             if let Some(o) = &opened {

@@ -115,6 +115,26 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_unsent ON outbox(sent, next_try);
     ",
+    // 3: classes, and statements pulled from a Learning Record Store for reports across machines.
+    // `origin` says whether an attempt was made here or taken in from the LRS (never sent again).
+    "
+    ALTER TABLE attempt ADD COLUMN class TEXT;
+    ALTER TABLE attempt ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';
+    ALTER TABLE exam ADD COLUMN class TEXT;
+    ALTER TABLE exam ADD COLUMN origin TEXT NOT NULL DEFAULT 'local';
+    CREATE TABLE lrs_statement (
+        id            TEXT PRIMARY KEY,
+        registration  TEXT,
+        stored        TEXT NOT NULL,
+        statement     TEXT NOT NULL
+    );
+    CREATE INDEX lrs_statement_by_registration ON lrs_statement(registration);
+    CREATE TABLE lrs_pull (
+        endpoint  TEXT PRIMARY KEY,
+        since     TEXT NOT NULL,
+        pulled    INTEGER NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this program writes.
@@ -220,6 +240,7 @@ pub struct AttemptRow {
     pub seed: u64,
     pub mode: Mode,
     pub exam: Option<i64>,
+    pub class: Option<String>,
     pub hints: bool,
     pub started: i64,
     pub finished: i64,
@@ -373,21 +394,24 @@ impl Store {
     /// row id. An attempt already stored (by its UUID) is not written twice.
     pub fn record(&mut self, a: &AttemptRecord) -> Result<i64> {
         let p = self.patience;
-        keep::retry(p, || record_attempt(&mut self.conn, a))
+        keep::retry(p, || record_attempt(&mut self.conn, a, Origin::Local))
     }
 
     /// Writes an exam result, as [`Store::record`] does an attempt. Its tickets are recorded
     /// separately with [`Mode::Exam`]; `attempts` names them by UUID and they are linked to the exam.
     pub fn record_exam(&mut self, e: &ExamRecord, attempts: &[String]) -> Result<i64> {
         let p = self.patience;
-        keep::retry(p, || record_exam(&mut self.conn, e, attempts))
+        keep::retry(p, || {
+            record_exam(&mut self.conn, e, attempts, Origin::Local)
+        })
     }
 
     /// Attempts, oldest first; one trainee's or everyone's.
     pub fn attempts(&self, trainee: Option<&str>) -> Result<Vec<AttemptRow>> {
         let mut q = self.conn.prepare(
             "SELECT a.id, a.uuid, t.name, a.scenario, a.title, a.variant, a.seed, a.mode, a.exam_id,
-                    a.hints, a.started, a.finished, a.outcome, a.total, a.best, a.percent, a.minutes
+                    a.hints, a.started, a.finished, a.outcome, a.total, a.best, a.percent, a.minutes,
+                    a.class
              FROM attempt a JOIN trainee t ON t.id = a.trainee_id
              WHERE ?1 IS NULL OR t.name = ?1
              ORDER BY a.finished, a.id",
@@ -411,6 +435,7 @@ impl Store {
                 best: r.get(14)?,
                 percent: r.get(15)?,
                 minutes: r.get(16)?,
+                class: r.get(17)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -483,7 +508,7 @@ impl Store {
     pub fn exams(&self, trainee: Option<&str>) -> Result<Vec<ExamRow>> {
         let mut q = self.conn.prepare(
             "SELECT e.id, e.uuid, t.name, e.exam, e.code, e.started, e.finished, e.time_limit,
-                    e.timed_out, e.raw, e.scaled, e.pass, e.passed
+                    e.timed_out, e.raw, e.scaled, e.pass, e.passed, e.class
              FROM exam e JOIN trainee t ON t.id = e.trainee_id
              WHERE ?1 IS NULL OR t.name = ?1
              ORDER BY e.finished, e.id",
@@ -505,6 +530,7 @@ impl Store {
                         scaled: r.get(10)?,
                         pass: r.get(11)?,
                         passed: r.get(12)?,
+                        class: r.get(13)?,
                         domains: Vec::new(),
                     },
                 })
@@ -559,8 +585,16 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// One attempt in one transaction that takes the write lock at once (no read-to-write upgrade that a
 /// busy handler cannot wait out). Returns the existing row if this UUID is already stored.
-fn record_attempt(conn: &mut Connection, a: &AttemptRecord) -> Result<i64> {
-    let statements = crate::xapi::statement::attempt_statements(a);
+pub(crate) fn record_attempt(
+    conn: &mut Connection,
+    a: &AttemptRecord,
+    origin: Origin,
+) -> Result<i64> {
+    // What came from the LRS is there already: it is not queued to be sent again.
+    let statements = match origin {
+        Origin::Local => crate::xapi::statement::attempt_statements(a),
+        Origin::Lrs => Vec::new(),
+    };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(id) = tx
         .query_row(
@@ -576,8 +610,8 @@ fn record_attempt(conn: &mut Connection, a: &AttemptRecord) -> Result<i64> {
     let r = &a.report;
     tx.execute(
         "INSERT INTO attempt (uuid, trainee_id, scenario, title, variant, seed, mode, exam_id, hints,
-            started, finished, outcome, total, best, percent, minutes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            started, finished, outcome, total, best, percent, minutes, class, origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             a.uuid,
             tid,
@@ -595,6 +629,8 @@ fn record_attempt(conn: &mut Connection, a: &AttemptRecord) -> Result<i64> {
             r.best,
             r.percent,
             r.minutes,
+            a.class,
+            origin.as_str(),
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -635,8 +671,16 @@ fn record_attempt(conn: &mut Connection, a: &AttemptRecord) -> Result<i64> {
 }
 
 /// One exam result in one transaction; `attempts` are the UUIDs of its tickets, linked to it.
-fn record_exam(conn: &mut Connection, e: &ExamRecord, attempts: &[String]) -> Result<i64> {
-    let statements = crate::xapi::statement::exam_statements(e);
+pub(crate) fn record_exam(
+    conn: &mut Connection,
+    e: &ExamRecord,
+    attempts: &[String],
+    origin: Origin,
+) -> Result<i64> {
+    let statements = match origin {
+        Origin::Local => crate::xapi::statement::exam_statements(e),
+        Origin::Lrs => Vec::new(),
+    };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(id) = tx
         .query_row(
@@ -651,8 +695,8 @@ fn record_exam(conn: &mut Connection, e: &ExamRecord, attempts: &[String]) -> Re
     let tid = trainee_id(&tx, &e.trainee)?;
     tx.execute(
         "INSERT INTO exam (uuid, trainee_id, exam, code, started, finished, time_limit, timed_out,
-            raw, scaled, pass, passed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            raw, scaled, pass, passed, class, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             e.uuid,
             tid,
@@ -665,7 +709,9 @@ fn record_exam(conn: &mut Connection, e: &ExamRecord, attempts: &[String]) -> Re
             e.raw,
             e.scaled,
             e.pass,
-            e.passed
+            e.passed,
+            e.class,
+            origin.as_str()
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -712,6 +758,22 @@ fn trainee_id(conn: &Connection, name: &str) -> Result<i64> {
         params![name],
         |r| r.get(0),
     )?)
+}
+
+/// Where a record was made: on this machine, or taken in from the Learning Record Store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Local,
+    Lrs,
+}
+
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Local => "local",
+            Origin::Lrs => "lrs",
+        }
+    }
 }
 
 /// Why an existing file was not opened as it is.

@@ -77,8 +77,7 @@ impl LrsConfig {
             .map(Some)
             .map_err(|e| format!("{}:{}: {}", path.display(), e.span.start, e.code))
     }
-
-    fn authorization(&self) -> String {
+    pub(crate) fn authorization(&self) -> String {
         use base64::Engine;
         let raw = format!("{}:{}", self.username, self.password);
         format!(

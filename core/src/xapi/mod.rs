@@ -7,15 +7,18 @@
 //!
 //! The IRIs (all under [`BASE`]) are listed in the README; they are stable.
 //!
-//! [`statement`] builds the statements (pure); [`delivery`] keeps the outbox and sends it.
+//! [`statement`] builds the statements (pure); [`delivery`] keeps the outbox and sends it; [`pull`]
+//! reads them back from the LRS for reports across machines.
 
 pub mod delivery;
+pub mod pull;
 pub mod statement;
 
 pub use delivery::{
     BATCH, CONFIG_FILE, LrsConfig, SendReport, backoff_ms, export, pending, resend_all, retry_now,
     send, send_some,
 };
+pub use pull::{PullReport, import, pull};
 pub use statement::{
     BASE, LANGUAGE, PASS_PERCENT, attempt_passed, attempt_statements, duration, exam_iri,
     exam_statements, objective_iri, platform, scenario_iri,

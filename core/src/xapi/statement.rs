@@ -67,11 +67,16 @@ fn verb(name: &str) -> Value {
     json!({ "id": format!("{VERBS}{name}"), "display": { "en-US": name } })
 }
 
+/// An activity of one of ADL's types (`simulation`, `objective`, …).
 fn activity(id: String, kind: &str, name: &str) -> Value {
+    typed_activity(id, format!("{TYPES}{kind}"), name)
+}
+
+fn typed_activity(id: String, type_iri: String, name: &str) -> Value {
     json!({
         "objectType": "Activity",
         "id": id,
-        "definition": { "name": { LANGUAGE: name }, "type": format!("{TYPES}{kind}") },
+        "definition": { "name": { LANGUAGE: name }, "type": type_iri },
     })
 }
 
@@ -90,7 +95,36 @@ pub fn exam_iri(exam: &str) -> String {
     format!("{BASE}exams/{}", encode(exam))
 }
 
-fn ext(name: &str) -> String {
+/// The activity every statement of this program carries in its context (`grouping`), so one query
+/// (`activity` with `related_activities`) finds them all.
+pub fn app_iri() -> String {
+    format!("{BASE}app")
+}
+
+/// The activity IRI of a class (training group).
+pub fn class_iri(class: &str) -> String {
+    format!("{BASE}classes/{}", encode(class))
+}
+
+/// The context activities that place a statement: this program, and the trainee's class if any.
+fn placing(class: Option<&str>) -> Vec<Value> {
+    let mut out = vec![typed_activity(
+        app_iri(),
+        format!("{BASE}activity-types/application"),
+        "helpdesk-sim",
+    )];
+    if let Some(c) = class {
+        out.push(typed_activity(
+            class_iri(c),
+            format!("{BASE}activity-types/class"),
+            c,
+        ));
+    }
+    out
+}
+
+/// The name of one of this program's extensions (`…/extensions/seed`).
+pub fn ext(name: &str) -> String {
     format!("{BASE}extensions/{name}")
 }
 
@@ -144,11 +178,12 @@ pub fn attempt_statements(a: &AttemptRecord) -> Vec<Value> {
             &format!("A+ {} self-test", link.exam),
         ));
     }
-    let grouping: Vec<Value> = r
+    let mut grouping: Vec<Value> = r
         .objectives
         .iter()
         .map(|o| activity(objective_iri(&o.name), "objective", &o.name))
         .collect();
+    grouping.extend(placing(a.class.as_deref()));
     let context = |parent: &Vec<Value>| {
         let mut c = json!({
             "registration": reg,
@@ -209,7 +244,11 @@ pub fn attempt_statements(a: &AttemptRecord) -> Vec<Value> {
                 "response": d.label,
                 "score": { "raw": d.points, "min": d.points.min(0), "max": d.points.max(0) },
                 "success": d.points >= 0,
-                "extensions": { ext("minute"): d.minute, ext("command"): d.key },
+                "extensions": {
+                    ext("minute"): d.minute,
+                    ext("command"): d.key,
+                    ext("seq"): d.seq,
+                },
             })),
             context(&scenario_parent),
             at,
@@ -228,6 +267,14 @@ pub fn attempt_statements(a: &AttemptRecord) -> Vec<Value> {
         "extensions": {
             ext("outcome"): r.outcome.map_or("Unfinished".to_string(), |o| format!("{o:?}")),
             ext("percent"): r.percent,
+            // The rest of the record, so a report built from the LRS shows what a local one does.
+            ext("scenario"): r.scenario,
+            ext("best"): r.best,
+            ext("minutes"): r.minutes,
+            ext("started-ms"): a.started,
+            ext("finished-ms"): a.finished,
+            ext("categories"): lines(&r.categories),
+            ext("objectives"): lines(&r.objectives),
         },
     });
     push(
@@ -247,6 +294,12 @@ pub fn attempt_statements(a: &AttemptRecord) -> Vec<Value> {
     out
 }
 
+fn lines(ls: &[crate::scoring::Line]) -> Value {
+    ls.iter()
+        .map(|l| json!({ "name": l.name, "earned": l.earned, "best": l.best }))
+        .collect()
+}
+
 /// The statements of an exam: initialized, passed or failed with the 100–900 result, terminated.
 pub fn exam_statements(e: &ExamRecord) -> Vec<Value> {
     let reg = &e.uuid;
@@ -259,15 +312,23 @@ pub fn exam_statements(e: &ExamRecord) -> Vec<Value> {
         "registration": reg,
         "platform": platform(),
         "language": LANGUAGE,
+        "contextActivities": { "grouping": placing(e.class.as_deref()) },
         "extensions": { ext("exam-code"): e.code, ext("time-limit-seconds"): e.time_limit },
     });
     let elapsed = e.finished - e.started;
     let domains: Vec<Value> = e
         .domains
         .iter()
-        .map(
-            |d| json!({ "domain": d.domain, "name": d.name, "scaled": d.scaled, "items": d.items }),
-        )
+        .map(|d| {
+            json!({
+                "domain": d.domain,
+                "name": d.name,
+                "scaled": d.scaled,
+                "items": d.items,
+                "weight": d.weight,
+                "raw": d.raw,
+            })
+        })
         .collect();
     let verdict = if e.passed { "passed" } else { "failed" };
     let statements = [
@@ -288,6 +349,9 @@ pub fn exam_statements(e: &ExamRecord) -> Vec<Value> {
                     ext("pass-mark"): e.pass,
                     ext("timed-out"): e.timed_out,
                     ext("domains"): domains,
+                    ext("raw-percent"): e.raw,
+                    ext("started-ms"): e.started,
+                    ext("finished-ms"): e.finished,
                 },
             })),
             e.finished,
