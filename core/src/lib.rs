@@ -15,7 +15,8 @@
 //! | [`store`] | the progress database: trainees, attempts, decisions, scores, exams, the xAPI outbox |
 //! | [`progress`] | mastery per objective, next-up, first against last attempt, cohort |
 //! | [`exam`] | exam mode: the domain-weighted draw and the 100–900 result |
-//! | [`xapi`] | xAPI statements, export, delivery to a Learning Record Store |
+//! | [`items`] | item analysis: difficulty and discrimination of each scored decision, exam reliability |
+//! | [`xapi`] | xAPI statements, export, delivery to a Learning Record Store, reading them back |
 //! | [`authoring`] | an author's view of one file: errors, the solver's report, the outline of actions, clues and moments |
 //! | [`cli`] | the subcommands shared by `helpdesk-sim` and `helpdesk-sim-cli` |
 
@@ -25,6 +26,7 @@ pub mod coverage;
 pub mod diag;
 pub mod engine;
 pub mod exam;
+pub mod items;
 pub mod library;
 pub mod objectives;
 pub mod progress;

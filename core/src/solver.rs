@@ -416,7 +416,26 @@ pub fn percent(total: i32, best: i32) -> f64 {
 
 /// Plays random commands until the session ends: a trainee clicking at random.
 pub fn random_play(sc: Arc<Compiled>, seed: u64, rng: &mut impl Rng) -> Session {
-    let mut s = Session::new(sc, seed);
+    random_play_in(sc, seed, None, rng)
+}
+
+/// Random play on a chosen variant.
+pub fn random_play_variant(
+    sc: Arc<Compiled>,
+    seed: u64,
+    variant: usize,
+    rng: &mut impl Rng,
+) -> Session {
+    random_play_in(sc, seed, Some(variant), rng)
+}
+
+fn random_play_in(
+    sc: Arc<Compiled>,
+    seed: u64,
+    variant: Option<usize>,
+    rng: &mut impl Rng,
+) -> Session {
+    let mut s = Session::with_variant(sc, seed, variant);
     let mut guard = 0;
     while !s.is_over() && guard < 500 {
         guard += 1;

@@ -364,3 +364,53 @@ fn check_says_what_a_weak_walkthrough_misses_and_why_one_fails() {
         "{text}"
     );
 }
+
+#[test]
+fn items_simulate_analyses_a_cohort_before_anyone_has_played() {
+    let file = starter_file("items");
+    let out = cli()
+        .args(["items", "--simulate", "4"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Two variants × four seeds × three players.
+    assert!(text.starts_with("ITEM ANALYSIS (24 attempts)"), "{text}");
+    for (item, n) in [
+        ("moment:opening", 24),
+        ("theory", 24),
+        ("action:ask_symptom", 24),
+        ("action:net_use", 24),
+        // Each fix is a key action of its own variant only.
+        ("action:remap", 12),
+        ("action:reseat_cable", 12),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(item))
+            .unwrap_or_else(|| panic!("no {item} in\n{text}"));
+        // The opening moment is answered in every attempt; the others are key actions of the best path.
+        let got: usize = line.split_whitespace().nth(2).unwrap().parse().unwrap();
+        assert_eq!(got, n, "{line}");
+        assert!(
+            line.contains("help-starter.ron:"),
+            "each item says where it is: {line}"
+        );
+    }
+    let html = cli()
+        .args(["items", "--simulate", "2", "--format", "html"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(
+        html.contains("<table class=sortable>") && html.contains("<script>"),
+        "{html}"
+    );
+    assert!(html.contains("help-starter.ron:"), "{html}");
+}

@@ -2,6 +2,7 @@
 //! and call [`run`], so a supervisor's CI gets the same lint and solver without building a game engine.
 
 mod bench;
+mod items;
 mod play;
 mod records;
 mod report;
@@ -71,6 +72,9 @@ pub enum Cmd {
         /// Record the attempt for this trainee.
         #[arg(long)]
         trainee: Option<String>,
+        /// The trainee's class (training group), recorded with the attempt.
+        #[arg(long, requires = "trainee")]
+        class: Option<String>,
         /// Print the transcript of the file's walkthrough for this variant instead of reading choices.
         #[arg(long, value_name = "VARIANT", conflicts_with_all = ["trainee", "variant"])]
         walkthrough: Option<String>,
@@ -116,9 +120,30 @@ pub enum Cmd {
         /// Only this trainee.
         #[arg(long)]
         trainee: Option<String>,
+        /// Only attempts and exams made in this class.
+        #[arg(long)]
+        class: Option<String>,
+        /// First take in what the Learning Record Store holds from every machine (the LRS set in the
+        /// environment or in `lrs.ron`), then report on it all; only what is new is asked for.
+        #[arg(long)]
+        lrs: bool,
         #[arg(long, value_enum, default_value_t)]
         format: ReportFormat,
         /// Write to this file instead of standard output (an HTML report opens in any browser).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Item analysis: how hard each scored decision is and whether it tells stronger trainees from
+    /// weaker ones, over the recorded attempts, or over a simulated cohort with `--simulate`.
+    Items {
+        /// Scenario files or folders (default: the bundled `scenarios/`).
+        paths: Vec<PathBuf>,
+        /// Before any trainee has played: expert walkthroughs, random and careless play over this many
+        /// seeds per variant.
+        #[arg(long, value_name = "SEEDS", num_args = 0..=1, default_missing_value = "20")]
+        simulate: Option<u64>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -307,6 +332,7 @@ pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
             seed,
             variant,
             trainee,
+            class,
             walkthrough,
         } => {
             let sc = match resolve(&file, &cat) {
@@ -335,15 +361,37 @@ pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
             let report = crate::scoring::report(&session);
             let _ = write!(out, "{}", crate::scoring::render_text(&report));
             match trainee {
-                Some(name) => records::record_play(&data_dir, &name, &session, report, started),
+                Some(name) => records::record_play(
+                    &data_dir,
+                    &name,
+                    class.as_deref(),
+                    &session,
+                    report,
+                    started,
+                ),
                 None => ExitCode::SUCCESS,
             }
         }
         Cmd::Report {
             trainee,
+            class,
+            lrs,
             format,
             out,
-        } => report::run(&data_dir, trainee.as_deref(), format, out.as_deref(), &cat),
+        } => report::run(
+            &data_dir,
+            &report::Filter { trainee, class },
+            lrs,
+            format,
+            out.as_deref(),
+            &cat,
+        ),
+        Cmd::Items {
+            paths,
+            simulate,
+            format,
+            out,
+        } => items::run(&data_dir, &paths, simulate, format, out.as_deref(), &cat),
         Cmd::Exam {
             exam,
             tickets,

@@ -30,6 +30,8 @@ pub struct Data {
     /// attempt id → category → (earned, best)
     pub categories: BTreeMap<i64, BTreeMap<String, (i32, i32)>>,
     pub exams: Vec<ExamRow>,
+    /// Item analysis of these attempts, for the table and HTML reports.
+    pub items: Option<super::items::Analysis>,
     titles: BTreeMap<String, String>,
 }
 
@@ -43,17 +45,30 @@ pub struct TraineeLine {
     pub best_exam: Option<(String, u32, bool)>,
 }
 
+/// Which records a report covers.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub trainee: Option<String>,
+    pub class: Option<String>,
+}
+
 impl Data {
-    pub fn read(
-        store: &Store,
-        trainee: Option<&str>,
-        cat: &Catalogue,
-    ) -> crate::store::Result<Data> {
-        let attempts = store.attempts(trainee)?;
-        let scores = store.objective_scores(trainee)?;
-        let exams = store.exams(trainee)?;
+    pub fn read(store: &Store, filter: &Filter, cat: &Catalogue) -> crate::store::Result<Data> {
+        let trainee = filter.trainee.as_deref();
+        let in_class = |c: &Option<String>| filter.class.is_none() || *c == filter.class;
+        let mut attempts = store.attempts(trainee)?;
+        attempts.retain(|a| in_class(&a.class));
+        let ids: std::collections::BTreeSet<i64> = attempts.iter().map(|a| a.id).collect();
+        let mut scores = store.objective_scores(trainee)?;
+        scores.retain(|r| ids.contains(&r.attempt));
+        let mut exams = store.exams(trainee)?;
+        exams.retain(|e| in_class(&e.record.class));
         let mut categories: BTreeMap<i64, BTreeMap<String, (i32, i32)>> = BTreeMap::new();
-        for r in store.category_scores(trainee)? {
+        for r in store
+            .category_scores(trainee)?
+            .into_iter()
+            .filter(|r| ids.contains(&r.attempt))
+        {
             categories
                 .entry(r.attempt)
                 .or_default()
@@ -112,6 +127,7 @@ impl Data {
             attempts,
             categories,
             exams,
+            items: None,
             titles,
         })
     }
@@ -123,22 +139,34 @@ impl Data {
 
 pub fn run(
     data_dir: &Path,
-    trainee: Option<&str>,
+    filter: &Filter,
+    lrs: bool,
     format: ReportFormat,
     out: Option<&Path>,
     cat: &Catalogue,
 ) -> ExitCode {
-    let store = match super::records::open(data_dir) {
+    let mut store = match super::records::open(data_dir) {
         Ok(s) => s,
         Err(c) => return c,
     };
-    let data = match Data::read(&store, trainee, cat) {
+    if lrs && let Err(code) = pull_from_lrs(&mut store, data_dir) {
+        return code;
+    }
+    let trainee = filter.trainee.as_deref();
+    let mut data = match Data::read(&store, filter, cat) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    if format != ReportFormat::Csv {
+        let lib = crate::library::load(&[std::path::PathBuf::from(super::DEFAULT_SCENARIOS)], cat);
+        match super::items::of_store(&store, &data.attempts, &data.exams, &lib) {
+            Ok(a) => data.items = Some(a),
+            Err(e) => eprintln!("warning: no item analysis: {e}"),
+        }
+    }
     if let Some(t) = trainee
         && data.trainees.is_empty()
     {
@@ -150,6 +178,11 @@ pub fn run(
         ReportFormat::Csv => csv(&data),
         ReportFormat::Html => html(&data),
     };
+    write_out(out, &text)
+}
+
+/// Writes a report to `out`, or to standard output.
+pub(super) fn write_out(out: Option<&Path>, text: &str) -> ExitCode {
     match out {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => {
@@ -164,6 +197,45 @@ pub fn run(
         None => {
             print!("{text}");
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `report --lrs`: takes in what the LRS holds that this store lacks, and says what it did.
+fn pull_from_lrs(store: &mut Store, data_dir: &Path) -> Result<(), ExitCode> {
+    let cfg = match crate::xapi::LrsConfig::find(data_dir) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            eprintln!(
+                "error: no LRS is set: set HELPDESK_LRS_ENDPOINT, HELPDESK_LRS_USERNAME and \
+                 HELPDESK_LRS_PASSWORD, or write {} in {}",
+                crate::xapi::CONFIG_FILE,
+                data_dir.display()
+            );
+            return Err(ExitCode::from(2));
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    match crate::xapi::pull(store, &cfg) {
+        Ok(p) => {
+            eprintln!(
+                "from {cfg}: {} new statement(s) in {} request(s){}; {} attempt(s) and {} exam(s) taken in",
+                p.statements,
+                p.requests,
+                p.since
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(" since {s}")),
+                p.attempts,
+                p.exams
+            );
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(ExitCode::FAILURE)
         }
     }
 }
@@ -272,6 +344,10 @@ pub fn table(d: &Data) -> String {
             );
         }
     }
+    if let Some(a) = &d.items {
+        let _ = writeln!(s);
+        s += &super::items::text(a);
+    }
     s
 }
 
@@ -292,7 +368,7 @@ fn csv_field(v: &str) -> String {
 /// One row per trainee and attempt.
 pub fn csv(d: &Data) -> String {
     let mut s = String::from(
-        "trainee,attempt,finished,scenario,title,variant,seed,mode,outcome,score,best,percent,minutes",
+        "trainee,class,attempt,finished,scenario,title,variant,seed,mode,outcome,score,best,percent,minutes",
     );
     for c in CATEGORIES {
         let _ = write!(s, ",{}", c.to_lowercase());
@@ -301,6 +377,7 @@ pub fn csv(d: &Data) -> String {
     for a in &d.attempts {
         let fields = [
             csv_field(&a.trainee),
+            csv_field(a.class.as_deref().unwrap_or_default()),
             a.uuid.clone(),
             rfc3339(a.finished),
             csv_field(&a.scenario),
@@ -329,7 +406,7 @@ pub fn csv(d: &Data) -> String {
     s
 }
 
-fn esc(v: &str) -> String {
+pub(super) fn esc(v: &str) -> String {
     v.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -356,13 +433,16 @@ fn colour(p: f64) -> &'static str {
 }
 
 /// A self-contained page with bar charts; opens in any browser, no network needed.
+/// The report pages' style sheet.
+pub(super) const STYLE: &str = "body{font:14px system-ui,sans-serif;margin:2em;color:#111}\
+     table{border-collapse:collapse;margin-bottom:2em}td,th{padding:3px 10px;border-bottom:1px solid #ddd;\
+     text-align:left}th{background:#f3f4f6}.n{text-align:right}h2{margin-top:1.5em}\
+     tr.flag td{background:#fff7ed}";
+
 pub fn html(d: &Data) -> String {
-    let mut s = String::from(
+    let mut s = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>helpdesk-sim report</title>\
-         <style>body{font:14px system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;\
-         margin-bottom:2em}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}\
-         th{background:#f3f4f6}.n{text-align:right}h2{margin-top:1.5em}</style></head><body>\
-         <h1>helpdesk-sim: trainee report</h1>",
+         <style>{STYLE}</style></head><body><h1>helpdesk-sim: trainee report</h1>"
     );
     let _ = write!(
         s,
@@ -477,6 +557,9 @@ pub fn html(d: &Data) -> String {
                 "the pass mark (675 for Core 1, 700 for Core 2)"
             )
         );
+    }
+    if let Some(a) = &d.items {
+        s += &super::items::html(a, esc);
     }
     s += "</body></html>\n";
     s
