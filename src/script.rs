@@ -116,6 +116,7 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
         };
         let step = match verb {
             "trainee" => ScriptStep::Intent(Intent::SetTrainee(need("a name")?)),
+            "class" => ScriptStep::Intent(Intent::SetClass(need("a class name")?)),
             "practice" => ScriptStep::Intent(Intent::Practice),
             "pick" => ScriptStep::Intent(Intent::Choose(need("a scenario id")?)),
             "seed" => ScriptStep::Intent(Intent::SetSeed(

@@ -101,6 +101,8 @@ impl ExamRun {
 pub enum Intent {
     /// Sign in as this trainee.
     SetTrainee(String),
+    /// Set the class the trainee is in (empty: none).
+    SetClass(String),
     /// Open the scenario picker.
     Practice,
     /// Choose a scenario and show its briefing.
@@ -176,6 +178,8 @@ pub struct Active {
 #[derive(Resource, Debug, Default, Clone)]
 pub struct Progress {
     pub trainee: Option<String>,
+    /// The trainee's class (training group), recorded with every attempt and exam.
+    pub class: Option<String>,
     pub trainees: Vec<String>,
     /// (trainee, scenario id) → last percentage.
     pub last: std::collections::BTreeMap<(String, String), f64>,
@@ -213,6 +217,10 @@ pub fn apply_intents(
                     records.with(|s| s.trainee(&name));
                     progress.trainee = Some(name);
                 }
+            }
+            Intent::SetClass(class) => {
+                let class = class.trim();
+                progress.class = (!class.is_empty()).then(|| class.to_string());
             }
             Intent::Practice => next.set(Screen::Picker),
             Intent::Choose(id) => {
@@ -449,6 +457,7 @@ fn record_active(
         .insert((trainee.clone(), report.scenario.clone()), report.percent);
     let mut a = AttemptRecord::new(&trainee, session, report, active.started);
     a.hints = hints;
+    a.class = progress.class.clone();
     if let Some(p) = run.paper.as_ref().filter(|_| run.running()) {
         a.mode = Mode::Exam;
         a.hints = false;
@@ -508,7 +517,7 @@ fn submit_exam(
         return;
     };
     if let Some(t) = &progress.trainee {
-        let rec = result.record(
+        let mut rec = result.record(
             t,
             &run.registration,
             &paper,
@@ -516,6 +525,7 @@ fn submit_exam(
             store::now_ms(),
             timed_out,
         );
+        rec.class = progress.class.clone();
         if let Some(Err(e)) = records.with(|s| s.save_exam(&rec, &run.attempts)) {
             warn!("exam not recorded: {e}");
         }

@@ -24,6 +24,7 @@ fn ui(
     errors: Res<ScenarioErrors>,
     mut intents: MessageWriter<Intent>,
     mut new_name: Local<String>,
+    mut class: Local<Option<String>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let loaded = lib.scenarios(&assets).len();
@@ -47,13 +48,21 @@ fn ui(
                     if ui.selectable_label(selected, name).clicked() {
                         intents.write(Intent::SetTrainee(name.clone()));
                     }
-                }
-                ui.horizontal(|ui| {
+                }                ui.horizontal(|ui| {
                     let edit = ui.add(egui::TextEdit::singleline(&mut *new_name).hint_text("New trainee name").desired_width(200.0));
                     let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button("Add and sign in").clicked() || enter) && !new_name.trim().is_empty() {
                         intents.write(Intent::SetTrainee(new_name.trim().to_string()));
                         new_name.clear();
+                    }
+                });
+                // The class goes with every attempt, so a supervisor's report can be filtered by it.
+                let class = class.get_or_insert_with(|| progress.class.clone().unwrap_or_default());
+                ui.horizontal(|ui| {
+                    ui.label("Class (optional):");
+                    let edit = ui.add(egui::TextEdit::singleline(class).hint_text("e.g. Room 1, March intake").desired_width(180.0));
+                    if edit.changed() {
+                        intents.write(Intent::SetClass(class.clone()));
                     }
                 });
 
