@@ -557,3 +557,34 @@ fn a_file_created_while_the_app_runs_joins_the_library() {
             .any(|(p, _)| p == Path::new("new/fresh-ticket.ron"))
     );
 }
+
+#[test]
+fn the_class_set_at_sign_in_is_recorded_with_the_attempt() {
+    let dir = starter_library("class");
+    let script = dir.join("run.script");
+    std::fs::write(
+        &script,
+        "trainee Bo\nclass Room 2\npractice\npick starter\nseed 3\nbegin\ndo reply:1\ndo close\n",
+    )
+    .unwrap();
+    let mut app = headless_app(AppOptions {
+        scenarios: dir.clone(),
+        play_script: Some(script),
+        data_dir: Some(dir.with_extension("data")),
+        ..default()
+    });
+    update_until(&mut app, Duration::from_secs(20), "the debrief", |app| {
+        screen(app) == Screen::Debrief
+    });
+    assert_eq!(
+        app.world().resource::<Progress>().class.as_deref(),
+        Some("Room 2")
+    );
+    let rows = app
+        .world()
+        .resource::<Records>()
+        .with(|s| s.attempts(Some("Bo")).unwrap())
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].class.as_deref(), Some("Room 2"));
+}

@@ -24,7 +24,7 @@ fn ui(
     errors: Res<ScenarioErrors>,
     mut intents: MessageWriter<Intent>,
     mut new_name: Local<String>,
-    mut class: Local<Option<String>>,
+    mut class: Local<ClassField>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let loaded = lib.scenarios(&assets).len();
@@ -40,7 +40,13 @@ fn ui(
                 let ui = &mut cols[0];
                 widgets::heading(ui, "Who is training?");
                 match &progress.trainee {
-                    Some(t) => ui.label(egui::RichText::new(format!("Signed in as {t}")).color(palette::GOOD)),
+                    Some(t) => ui.label(
+                        egui::RichText::new(match &progress.class {
+                            Some(c) => format!("Signed in as {t}, class {c}"),
+                            None => format!("Signed in as {t}"),
+                        })
+                        .color(palette::GOOD),
+                    ),
                     None => ui.label(egui::RichText::new("Pick your name or add it below.").color(palette::MUTED)),
                 };
                 for name in &progress.trainees {
@@ -57,12 +63,17 @@ fn ui(
                     }
                 });
                 // The class goes with every attempt, so a supervisor's report can be filtered by it.
-                let class = class.get_or_insert_with(|| progress.class.clone().unwrap_or_default());
+                if class.seen != progress.class {
+                    class.seen = progress.class.clone();
+                    class.text = progress.class.clone().unwrap_or_default();
+                }
                 ui.horizontal(|ui| {
                     ui.label("Class (optional):");
-                    let edit = ui.add(egui::TextEdit::singleline(class).hint_text("e.g. Room 1, March intake").desired_width(180.0));
+                    let edit = ui.add(egui::TextEdit::singleline(&mut class.text).hint_text("e.g. Room 1, March intake").desired_width(180.0));
                     if edit.changed() {
-                        intents.write(Intent::SetClass(class.clone()));
+                        let text = class.text.trim();
+                        class.seen = (!text.is_empty()).then(|| text.to_string());
+                        intents.write(Intent::SetClass(class.text.clone()));
                     }
                 });
 
@@ -108,4 +119,12 @@ fn ui(
         });
     });
     Ok(())
+}
+
+/// The class text box: what it shows, and the class it last showed, so a class set elsewhere (a
+/// script, another screen) replaces the text while typing does not get overwritten.
+#[derive(Default)]
+struct ClassField {
+    text: String,
+    seen: Option<String>,
 }
