@@ -79,7 +79,7 @@ pub fn score_bar(ui: &mut Ui, label: &str, percent: f64, detail: &str) {
                 .fill(palette::severity(1.0 - frac))
                 .text(format!("{percent:.0} %")),
         );
-        ui.add(egui::Label::new(RichText::new(detail).small().color(palette::MUTED)).truncate())
+        ui.add(egui::Label::new(RichText::new(detail).small().color(palette::muted())).truncate())
             .on_hover_text(detail);
     });
 }
@@ -93,20 +93,24 @@ pub fn heading(ui: &mut Ui, text: &str) {
 
 /// One diagnostic: `file:line:col`, the message, where in the document, and the hint.
 pub fn diagnostic(ui: &mut Ui, d: &helpdesk_core::Diagnostic) {
-    ui.label(RichText::new(d.location()).monospace().color(palette::WARN));
+    ui.label(
+        RichText::new(d.location())
+            .monospace()
+            .color(palette::warn()),
+    );
     ui.label(format!("    {}", d.message));
     if let Some(p) = &d.path {
         ui.label(
             RichText::new(format!("    at {p}"))
                 .small()
-                .color(palette::MUTED),
+                .color(palette::muted()),
         );
     }
     if let Some(h) = &d.hint {
         ui.label(
             RichText::new(format!("    hint: {h}"))
                 .small()
-                .color(palette::ACCENT),
+                .color(palette::accent()),
         );
     }
 }
@@ -119,7 +123,8 @@ pub fn error_list(ui: &mut Ui, errors: &crate::scenarios::ScenarioErrors) {
     }
     let n: usize = snapshot.values().map(Vec::len).sum();
     egui::CollapsingHeader::new(
-        RichText::new(format!("⚠ {n} error(s) in {} file(s)", snapshot.len())).color(palette::WARN),
+        RichText::new(format!("⚠ {n} error(s) in {} file(s)", snapshot.len()))
+            .color(palette::warn()),
     )
     .default_open(true)
     .show(ui, |ui| {
@@ -131,4 +136,12 @@ pub fn error_list(ui: &mut Ui, errors: &crate::scenarios::ScenarioErrors) {
                 }
             });
     });
+}
+
+/// Gives a control its accessible name, for controls whose visible label stands beside them (a text
+/// field, a drop-down, a number box) and so is not part of the widget: a screen reader reads the name
+/// when the control gets focus.
+pub fn named(r: &egui::Response, name: &str) {
+    r.ctx
+        .accesskit_node_builder(r.id, |node| node.set_label(name));
 }
