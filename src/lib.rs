@@ -10,9 +10,11 @@
 //! | [`screens`] | one app state and one plugin per screen: home, picker, briefing, ticket, debrief, progress, exam |
 //! | [`theme`] | colours, fonts, UI scale and the small widgets the screens share |
 //! | [`script`] | `--play-script` and `--screenshot`: drive the app and capture the real window |
+//! | [`a11y`] | screen-reader live regions, keyboard input for scripts, `--accessibility-tree` |
 //!
 //! The UI calls the core for every rule; no scoring or game logic lives here.
 
+pub mod a11y;
 pub mod delivery;
 pub mod scenarios;
 pub mod screens;
@@ -34,6 +36,8 @@ pub struct AppOptions {
     pub play_script: Option<PathBuf>,
     pub trainee: Option<String>,
     pub data_dir: Option<PathBuf>,
+    /// Write the accessibility tree of the screen at the end of the script here, as JSON.
+    pub accessibility_tree: Option<PathBuf>,
 }
 
 impl AppOptions {
@@ -54,6 +58,7 @@ impl Default for AppOptions {
             play_script: None,
             trainee: None,
             data_dir: None,
+            accessibility_tree: None,
         }
     }
 }
@@ -121,7 +126,7 @@ pub fn window_app(options: AppOptions) -> App {
     if std::env::var_os("HELPDESK_FRAME_STATS").is_some() {
         app.add_systems(Last, frame_stats);
     }
-    app.add_plugins(plugin);
+    app.add_plugins((plugin, a11y::plugin));
     if let Some(name) = &options.trainee {
         app.world_mut()
             .write_message(session::Intent::SetTrainee(name.clone()));

@@ -32,6 +32,9 @@ struct Args {
     /// Where trainee records live (default: the user's data folder).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// After --play-script, write the screen's accessibility tree (what a screen reader gets) as JSON.
+    #[arg(long, value_name = "FILE")]
+    accessibility_tree: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         play_script: args.play_script,
         trainee: args.trainee,
         data_dir: args.data_dir,
+        accessibility_tree: args.accessibility_tree,
     };
     match helpdesk_sim::window_app(options).run() {
         AppExit::Success => ExitCode::SUCCESS,

@@ -17,6 +17,10 @@
 //! go debrief           show a screen
 //! author starter       open a scenario in the author screen, by id or by path in the library
 //! preview 1 3          preview variant 1 (from 0) after the first 3 steps of its best path
+//! key Tab              press a key as the trainee would (Enter, Space, Tab, Shift+Tab, 1, F1, …)
+//! type Kim Lee         type text into the focused field
+//! focus Practice       press Tab until the focused control's accessible name contains the text
+//! contrast on          the high-contrast theme on (or off)
 //! wait 10              let 10 frames pass
 //! pad 300              benchmark: add 300 caller lines to the transcript
 //! measure 120          benchmark: print the mean and p95 frame time over 120 frames
@@ -47,6 +51,7 @@ pub fn plugin(app: &mut App) {
     }
     script.active = options.play_script.is_some() || options.screenshot.is_some();
     app.insert_resource(script)
+        .init_resource::<InputQueue>()
         .add_systems(Update, run_script.after(crate::session::apply_intents));
 }
 
@@ -66,6 +71,27 @@ pub enum ScriptStep {
         variant: usize,
         steps: usize,
     },
+    /// Keyboard input, given to the window's UI as a trainee's keys would be (the real window only).
+    Input(InputStep),
+}
+
+/// A scripted key press, typing, or Tab-until-focused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputStep {
+    Key(String),
+    Type(String),
+    Focus(String),
+    HighContrast(bool),
+}
+
+/// Keyboard steps waiting for the window's input driver (see `a11y`); the script waits while one is
+/// under way. `driver` is set where a window can take keys.
+#[derive(Resource, Debug, Default)]
+pub struct InputQueue {
+    pub step: Option<InputStep>,
+    pub driver: bool,
+    /// Why the last step could not be done, for the script to stop on.
+    pub failed: Option<String>,
 }
 
 /// The script's progress.
@@ -168,6 +194,10 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
                     .map_err(|_| (i + 1, "measure needs a whole number".to_string()))?,
             ),
             "author" => ScriptStep::Author(need("a scenario id or file")?),
+            "key" => ScriptStep::Input(InputStep::Key(need("a key, e.g. Tab or Shift+Tab")?)),
+            "type" => ScriptStep::Input(InputStep::Type(need("text")?)),
+            "focus" => ScriptStep::Input(InputStep::Focus(need("part of a control's name")?)),
+            "contrast" => ScriptStep::Input(InputStep::HighContrast(need("on or off")? == "on")),
             "preview" => {
                 let nums: Vec<usize> = need("a variant and a number of steps")?
                     .split_whitespace()
@@ -188,7 +218,7 @@ pub fn parse(text: &str) -> Result<Vec<ScriptStep>, (usize, String)> {
                 return Err((
                     i + 1,
                     format!(
-                        "unknown step `{other}`; steps: trainee, practice, pick, seed, coach, begin, exam, submit, do, retry, go, author, preview, wait, pad, measure"
+                        "unknown step `{other}`; steps: trainee, class, practice, pick, seed, coach, begin, exam, submit, do, retry, go, author, preview, key, type, focus, contrast, wait, pad, measure"
                     ),
                 ));
             }
@@ -209,8 +239,15 @@ fn run_script(
     time: Res<Time<Real>>,
     mut author: ResMut<AuthorView>,
     assets: Res<Assets<ScenarioAsset>>,
+    mut input: ResMut<InputQueue>,
 ) {
     if !script.active || script.captured {
+        return;
+    }
+    if let Some(why) = input.failed.take() {
+        script.failed = Some(why);
+    }
+    if input.step.is_some() && script.failed.is_none() {
         return;
     }
     if script.measuring > 0 {
@@ -300,6 +337,15 @@ fn run_script(
                 steps,
             });
             script.wait = 1;
+        }
+        Some(ScriptStep::Input(step)) => {
+            if input.driver {
+                input.step = Some(step);
+            } else {
+                script.failed = Some(format!(
+                    "{step:?} needs the real window (keys go to its UI); run without a headless app"
+                ));
+            }
         }
         Some(ScriptStep::Measure(n)) => {
             // Skip the first frame, whose delta includes the script's own work.
