@@ -195,7 +195,9 @@ fn ui(
                                 .id_salt(&n.key)
                                 .show(ui, |ui| {
                                     ui.label(
-                                        egui::RichText::new(&n.label).small().color(palette::MUTED),
+                                        egui::RichText::new(&n.label)
+                                            .small()
+                                            .color(palette::muted()),
                                     );
                                     for l in o.into_node(&n.key) {
                                         ui.label(format!("from {} ({})", l.from, l.how));
@@ -214,11 +216,12 @@ fn ui(
                 ui.label(
                     egui::RichText::new(format!("checked {} time(s)", view.checks))
                         .small()
-                        .color(palette::MUTED),
+                        .color(palette::muted()),
                 );
                 ui.label("Seed");
                 let mut seed = view.seed.max(1);
-                ui.add(egui::DragValue::new(&mut seed).range(1..=u64::MAX));
+                let field = ui.add(egui::DragValue::new(&mut seed).range(1..=u64::MAX));
+                crate::theme::widgets::named(&field, "Seed");
                 if ui.button("New seed").clicked() {
                     seed = helpdesk_core::cli::fresh_seed();
                 }
@@ -237,9 +240,9 @@ fn ui(
                 widgets::heading(ui, "Solver");
                 for (vi, v) in r.variants.iter().enumerate() {
                     let colour = if v.winnable {
-                        palette::GOOD
+                        palette::good()
                     } else {
-                        palette::BAD
+                        palette::bad()
                     };
                     ui.label(
                         egui::RichText::new(format!(
@@ -289,17 +292,19 @@ fn ui(
                         ui.label(
                             egui::RichText::new(format!("    dead end: {}", ex.join(", then ")))
                                 .small()
-                                .color(palette::WARN),
+                                .color(palette::warn()),
                         );
                     }
                     ui.add_space(6.0);
                 }
                 if r.unreachable.is_empty() {
-                    ui.label(egui::RichText::new("All content is reachable.").color(palette::GOOD));
+                    ui.label(
+                        egui::RichText::new("All content is reachable.").color(palette::good()),
+                    );
                 } else {
                     ui.label(
                         egui::RichText::new(format!("Never reached: {}", r.unreachable.join(", ")))
-                            .color(palette::WARN),
+                            .color(palette::warn()),
                     );
                 }
             });
@@ -312,7 +317,7 @@ fn ui(
 pub fn inspector(ui: &mut egui::Ui, s: &Session) {
     let sc = s.scenario();
     egui::CollapsingHeader::new(
-        egui::RichText::new("State inspector (preview)").color(palette::ACCENT),
+        egui::RichText::new("State inspector (preview)").color(palette::accent()),
     )
     .default_open(true)
     .show(ui, |ui| {

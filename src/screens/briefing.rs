@@ -49,7 +49,9 @@ fn ui(
                 intents.write(Intent::Go(Screen::Picker));
             }
             ui.add_space(8.0);
-            ui.label(egui::RichText::new(format!("Ticket {}", draw.ticket)).color(palette::MUTED));
+            ui.label(
+                egui::RichText::new(format!("Ticket {}", draw.ticket)).color(palette::muted()),
+            );
             ui.label(egui::RichText::new(&sc.src.title).size(30.0));
             ui.label(egui::RichText::new(world.render_with(&sc.src.summary, None)).size(18.0));
             ui.add_space(10.0);
@@ -89,6 +91,7 @@ fn ui(
             ui.horizontal(|ui| {
                 ui.label("Replay code (seed):");
                 let edit = ui.add(egui::TextEdit::singleline(text).desired_width(120.0));
+                widgets::named(&edit, "Replay code (seed)");
                 if edit.changed()
                     && let Ok(n) = text.trim().parse::<u64>()
                 {
@@ -100,7 +103,7 @@ fn ui(
                 ui.label(
                     egui::RichText::new("The same code gives the same caller and fault.")
                         .small()
-                        .color(palette::MUTED),
+                        .color(palette::muted()),
                 );
             });
             let mut coach = sel.coach;

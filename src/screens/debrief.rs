@@ -92,12 +92,12 @@ fn ui(
                     }
                     let ui = &mut cols[1];
                     widgets::heading(ui, "What went well");
-                    findings(ui, &r.went_well, palette::GOOD);
+                    findings(ui, &r.went_well, palette::good());
                     widgets::heading(ui, "What cost points");
                     if r.cost_points.is_empty() {
                         ui.label("Nothing. Well done.");
                     }
-                    findings(ui, &r.cost_points, palette::BAD);
+                    findings(ui, &r.cost_points, palette::bad());
                 });
                 ui.separator();
                 ui.columns(2, |cols| {
@@ -134,7 +134,7 @@ fn findings(ui: &mut egui::Ui, list: &[Finding], colour: egui::Color32) {
                     f.objectives.join(" ")
                 ))
                 .small()
-                .color(palette::MUTED),
+                .color(palette::muted()),
             );
         });
     }

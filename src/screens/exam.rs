@@ -58,7 +58,8 @@ fn setup(
             ui.add(egui::Slider::new(&mut form.tickets, exam::MIN_ITEMS..=12).text("tickets"));
             ui.horizontal(|ui| {
                 ui.label("or replay an exam code:");
-                ui.add(egui::TextEdit::singleline(&mut form.code).hint_text("1201-6-48213").desired_width(160.0));
+                let code = ui.add(egui::TextEdit::singleline(&mut form.code).hint_text("1201-6-48213").desired_width(160.0));
+                widgets::named(&code, "Exam code to replay");
             });
             ui.add_space(8.0);
             if ui.add(egui::Button::new(egui::RichText::new("Start the exam").size(18.0))).clicked() {
@@ -70,7 +71,7 @@ fn setup(
                 });
             }
             if let Some(why) = &active.refusal {
-                ui.label(egui::RichText::new(why).color(palette::WARN));
+                ui.label(egui::RichText::new(why).color(palette::warn()));
             }
         });
     });
@@ -90,9 +91,9 @@ fn result(
         egui::CentralPanel::default().show(root, |ui| {
             ui.horizontal(|ui| {
                 let colour = if r.passed {
-                    palette::GOOD
+                    palette::good()
                 } else {
-                    palette::BAD
+                    palette::bad()
                 };
                 ui.label(
                     egui::RichText::new(r.scaled.to_string())
@@ -142,7 +143,7 @@ fn result(
             }
             ui.add_space(10.0);
             widgets::heading(ui, "How this score is computed");
-            ui.label(egui::RichText::new(exam::explanation(r.pass)).color(palette::MUTED));
+            ui.label(egui::RichText::new(exam::explanation(r.pass)).color(palette::muted()));
             ui.add_space(10.0);
             ui.horizontal(|ui| {
                 if ui.button("My progress").clicked() {

@@ -25,6 +25,7 @@ fn ui(
     mut intents: MessageWriter<Intent>,
     mut new_name: Local<String>,
     mut class: Local<ClassField>,
+    mut settings: ResMut<crate::theme::Settings>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let loaded = lib.scenarios(&assets).len();
@@ -32,7 +33,7 @@ fn ui(
         egui::CentralPanel::default().show(root, |ui| {
             ui.vertical_centered(|ui| {
                 ui.add_space(30.0);
-                ui.label(egui::RichText::new("helpdesk-sim").size(40.0).color(palette::ACCENT));
+                ui.label(egui::RichText::new("helpdesk-sim").size(40.0).color(palette::accent()));
                 ui.label("Work real-feeling help-desk tickets. Get scored on method, communication, escalation and notes.");
                 ui.add_space(24.0);
             });
@@ -45,9 +46,9 @@ fn ui(
                             Some(c) => format!("Signed in as {t}, class {c}"),
                             None => format!("Signed in as {t}"),
                         })
-                        .color(palette::GOOD),
+                        .color(palette::good()),
                     ),
-                    None => ui.label(egui::RichText::new("Pick your name or add it below.").color(palette::MUTED)),
+                    None => ui.label(egui::RichText::new("Pick your name or add it below.").color(palette::muted())),
                 };
                 for name in &progress.trainees {
                     let selected = progress.trainee.as_deref() == Some(name);
@@ -56,6 +57,7 @@ fn ui(
                     }
                 }                ui.horizontal(|ui| {
                     let edit = ui.add(egui::TextEdit::singleline(&mut *new_name).hint_text("New trainee name").desired_width(200.0));
+                    widgets::named(&edit, "New trainee name");
                     let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button("Add and sign in").clicked() || enter) && !new_name.trim().is_empty() {
                         intents.write(Intent::SetTrainee(new_name.trim().to_string()));
@@ -70,6 +72,7 @@ fn ui(
                 ui.horizontal(|ui| {
                     ui.label("Class (optional):");
                     let edit = ui.add(egui::TextEdit::singleline(&mut class.text).hint_text("e.g. Room 1, March intake").desired_width(180.0));
+                    widgets::named(&edit, "Class (optional)");
                     if edit.changed() {
                         let text = class.text.trim();
                         class.seen = (!text.is_empty()).then(|| text.to_string());
@@ -96,10 +99,20 @@ fn ui(
                     intents.write(Intent::Go(Screen::Author));
                 }
                 if progress.trainee.is_none() {
-                    ui.label(egui::RichText::new("Sign in to practise or sit an exam.").small().color(palette::MUTED));
+                    ui.label(egui::RichText::new("Sign in to practise or sit an exam.").small().color(palette::muted()));
                 }
+                let contrast = if settings.high_contrast {
+                    "◐  High contrast: on (F2)"
+                } else {
+                    "◐  High contrast: off (F2)"
+                };
+                if ui.button(contrast).clicked() {
+                    let on = !settings.high_contrast;
+                    crate::theme::set_high_contrast(&mut settings, Some(&records), on);
+                }
+                ui.label(egui::RichText::new("Keyboard help: F1").small().color(palette::muted()));
                 if let Some(n) = &records.notice {
-                    ui.label(egui::RichText::new(n).small().color(palette::WARN));
+                    ui.label(egui::RichText::new(n).small().color(palette::warn()));
                 }
                 ui.add_space(12.0);
                 widgets::heading(ui, "Scenario library");
@@ -112,7 +125,7 @@ fn ui(
                     ui.label(format!("{loaded} scenario(s) ready from {} file(s)", lib.files.len()));
                 }
                 if lib.files.is_empty() && lib.settled(&server) {
-                    ui.label(egui::RichText::new("No scenario files found. Start the app from the project folder, or pass --scenarios DIR.").color(palette::WARN));
+                    ui.label(egui::RichText::new("No scenario files found. Start the app from the project folder, or pass --scenarios DIR.").color(palette::warn()));
                 }
                 widgets::error_list(ui, &errors);
             });

@@ -59,7 +59,7 @@ fn ui(
                 ui.heading("Choose a ticket");
                 ui.label(
                     egui::RichText::new(format!("{} of {} shown", shown.len(), all.len()))
-                        .color(palette::MUTED),
+                        .color(palette::muted()),
                 );
             });
             ui.horizontal_wrapped(|ui| {
@@ -68,7 +68,7 @@ fn ui(
                     .clone()
                     .unwrap_or_else(|| "All domains".into());
                 ui.label("Domain");
-                egui::ComboBox::from_id_salt("Domain")
+                let combo = egui::ComboBox::from_id_salt("Domain")
                     .selected_text(domain_label)
                     .width(260.0)
                     .show_ui(ui, |ui| {
@@ -95,12 +95,13 @@ fn ui(
                             }
                         }
                     });
+                crate::theme::widgets::named(&combo.response, "Domain");
                 let obj_label = filters
                     .objective
                     .clone()
                     .unwrap_or_else(|| "All objectives".into());
                 ui.label("Objective");
-                egui::ComboBox::from_id_salt("Objective")
+                let combo = egui::ComboBox::from_id_salt("Objective")
                     .selected_text(obj_label)
                     .width(120.0)
                     .show_ui(ui, |ui| {
@@ -126,8 +127,9 @@ fn ui(
                             }
                         }
                     });
+                crate::theme::widgets::named(&combo.response, "Objective");
                 ui.label("Channel");
-                egui::ComboBox::from_id_salt("Channel")
+                let combo = egui::ComboBox::from_id_salt("Channel")
                     .selected_text(filters.channel.map_or("Any".into(), |c| format!("{c:?}")))
                     .show_ui(ui, |ui| {
                         if ui
@@ -150,8 +152,9 @@ fn ui(
                             }
                         }
                     });
+                crate::theme::widgets::named(&combo.response, "Channel");
                 ui.label("Difficulty");
-                egui::ComboBox::from_id_salt("Difficulty")
+                let combo = egui::ComboBox::from_id_salt("Difficulty")
                     .selected_text(filters.difficulty.map_or("Any".into(), stars))
                     .show_ui(ui, |ui| {
                         if ui
@@ -169,6 +172,7 @@ fn ui(
                             }
                         }
                     });
+                crate::theme::widgets::named(&combo.response, "Difficulty");
             });
         });
         egui::CentralPanel::default().show(root, |ui| {
@@ -202,7 +206,7 @@ fn ui(
                                     egui::Label::new(
                                         egui::RichText::new(neutral(&s.src.summary))
                                             .small()
-                                            .color(palette::MUTED),
+                                            .color(palette::muted()),
                                     )
                                     .wrap(),
                                 );
@@ -215,7 +219,7 @@ fn ui(
                                     egui::RichText::new(format!("{p:.0} %"))
                                         .color(palette::severity(1.0 - p as f32 / 100.0)),
                                 ),
-                                None => ui.label(egui::RichText::new("—").color(palette::MUTED)),
+                                None => ui.label(egui::RichText::new("—").color(palette::muted())),
                             };
                             ui.end_row();
                         }

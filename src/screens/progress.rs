@@ -93,7 +93,7 @@ fn ui(
                         view.attempts.len(),
                         view.exams.len()
                     ))
-                    .color(palette::MUTED),
+                    .color(palette::muted()),
                 );
             });
         });
@@ -104,7 +104,7 @@ fn ui(
                     widgets::heading(ui, "Next up");
                     if view.next.is_empty() {
                         ui.label(
-                            egui::RichText::new("Nothing to suggest yet.").color(palette::MUTED),
+                            egui::RichText::new("Nothing to suggest yet.").color(palette::muted()),
                         );
                     }
                     for r in &view.next {
@@ -115,7 +115,9 @@ fn ui(
                             ui.vertical(|ui| {
                                 ui.label(&r.scenario_title);
                                 ui.label(
-                                    egui::RichText::new(&r.reason).small().color(palette::MUTED),
+                                    egui::RichText::new(&r.reason)
+                                        .small()
+                                        .color(palette::muted()),
                                 );
                             });
                         });
@@ -133,7 +135,7 @@ fn ui(
                     }
                     widgets::heading(ui, "Exams");
                     if view.exams.is_empty() {
-                        ui.label(egui::RichText::new("No exams yet.").color(palette::MUTED));
+                        ui.label(egui::RichText::new("No exams yet.").color(palette::muted()));
                     }
                     for e in view.exams.iter().rev() {
                         let r = &e.record;
@@ -147,9 +149,9 @@ fn ui(
                                 r.code
                             ))
                             .color(if r.passed {
-                                palette::GOOD
+                                palette::good()
                             } else {
-                                palette::BAD
+                                palette::bad()
                             }),
                         );
                     }
@@ -174,7 +176,7 @@ fn ui(
                         "A decayed average of your attempts: the newest counts 40 %, the ones before share the rest.",
                     )
                     .small()
-                    .color(palette::MUTED),
+                    .color(palette::muted()),
                 );
                 for ex in &objectives.0.exams {
                     ui.label(egui::RichText::new(&ex.name).strong());
@@ -188,7 +190,7 @@ fn ui(
                         if ids.is_empty() {
                             continue;
                         }
-                        ui.label(egui::RichText::new(format!("{}. {}", d.number, d.name)).color(palette::ACCENT));
+                        ui.label(egui::RichText::new(format!("{}. {}", d.number, d.name)).color(palette::accent()));
                         for id in ids {
                             let m = &view.mastery[&id];
                             let title = objectives
@@ -206,7 +208,7 @@ fn ui(
                     }
                 }
                 if view.mastery.is_empty() {
-                    ui.label(egui::RichText::new("Work a ticket to see your mastery here.").color(palette::MUTED));
+                    ui.label(egui::RichText::new("Work a ticket to see your mastery here.").color(palette::muted()));
                 }
             });
         });

@@ -121,7 +121,7 @@ fn ui(
                 super::author::inspector(ui, s);
             }
             if let Some(why) = &active.refusal {
-                ui.label(egui::RichText::new(format!("Not now: {why}")).color(palette::WARN));
+                ui.label(egui::RichText::new(format!("Not now: {why}")).color(palette::warn()));
             }
             transcript(ui, s);
         });
@@ -148,9 +148,9 @@ fn exam_bar(root: &mut egui::Ui, run: &ExamRun) -> bool {
     egui::Panel::top("exam_bar").show(root, |ui| {
         ui.horizontal(|ui| {
             let colour = if left < 120 {
-                palette::BAD
+                palette::bad()
             } else {
-                palette::ACCENT
+                palette::accent()
             };
             ui.label(
                 egui::RichText::new(format!("⏱ {:02}:{:02}", left / 60, left % 60))
@@ -178,7 +178,7 @@ fn top_bar(root: &mut egui::Ui, s: &Session) {
                 ui.label(egui::RichText::new(format!("{} · {}", d.ticket, sc.title)).size(20.0));
                 ui.label(
                     egui::RichText::new(format!("{:?} · {}, {}", sc.channel, d.caller, d.role))
-                        .color(palette::MUTED),
+                        .color(palette::muted()),
                 );
             });
             ui.separator();
@@ -214,12 +214,12 @@ fn replies(ui: &mut egui::Ui, s: &Session, m: usize, send: &mut impl FnMut(Comma
             "{} is waiting for your answer:",
             s.world.draw.caller
         ))
-        .color(palette::MUTED),
+        .color(palette::muted()),
     );
     ui.label(
         egui::RichText::new(s.world.render_with(&moment.line, Some(&s.state)))
             .size(18.0)
-            .color(palette::CALLER),
+            .color(palette::caller()),
     );
     for (i, r) in moment.replies.iter().enumerate() {
         let text = format!(
@@ -234,7 +234,7 @@ fn replies(ui: &mut egui::Ui, s: &Session, m: usize, send: &mut impl FnMut(Comma
     ui.label(
         egui::RichText::new("Press 1–9 or click a reply.")
             .small()
-            .color(palette::MUTED),
+            .color(palette::muted()),
     );
     ui.add_space(4.0);
 }
@@ -262,7 +262,7 @@ fn actions(ui: &mut egui::Ui, s: &Session, send: &mut impl FnMut(Command)) {
                             .render_with(&sc.src.actions[a].label, Some(&s.state));
                         if done {
                             ui.label(
-                                egui::RichText::new(format!("✔ {label}")).color(palette::MUTED),
+                                egui::RichText::new(format!("✔ {label}")).color(palette::muted()),
                             );
                         } else if ready {
                             let b = ui.add_enabled(!waiting, egui::Button::new(label).wrap());
@@ -275,7 +275,7 @@ fn actions(ui: &mut egui::Ui, s: &Session, send: &mut impl FnMut(Command)) {
                         ui.label(
                             egui::RichText::new("State a theory of probable cause:")
                                 .small()
-                                .color(palette::MUTED),
+                                .color(palette::muted()),
                         );
                         for (t, th) in sc.src.theories.iter().enumerate() {
                             let stated = s.state.stated & (1 << t) != 0;
@@ -305,7 +305,7 @@ fn actions(ui: &mut egui::Ui, s: &Session, send: &mut impl FnMut(Command)) {
         ui.label(
             egui::RichText::new("Document first (Notes tab). To hand off, use the Escalate tab.")
                 .small()
-                .color(palette::MUTED),
+                .color(palette::muted()),
         );
     });
 }
@@ -327,7 +327,13 @@ fn side(
             if tab == Tab::Coach && !coach {
                 continue;
             }
-            ui.selectable_value(&mut forms.tab, tab, name);
+            let selected = forms.tab == tab;
+            let r = ui.selectable_value(&mut forms.tab, tab, name);
+            // A screen reader hears these as tabs, and which one is open.
+            ui.ctx().accesskit_node_builder(r.id, |node| {
+                node.set_role(egui::accesskit::Role::Tab);
+                node.set_selected(selected);
+            });
         }
     });
     ui.separator();
@@ -343,27 +349,31 @@ fn side(
         Tab::Console => console(ui, s),
         Tab::Notes => {
             if s.state.has(flag::DOCUMENTED) {
-                ui.label(egui::RichText::new("✔ Notes saved to the ticket.").color(palette::GOOD));
+                ui.label(
+                    egui::RichText::new("✔ Notes saved to the ticket.").color(palette::good()),
+                );
                 return;
             }
             ui.label("Category");
-            egui::ComboBox::from_id_salt("Category")
+            let combo = egui::ComboBox::from_id_salt("Category")
                 .selected_text(format!("{:?}", forms.category))
                 .show_ui(ui, |ui| {
                     for c in TicketCategory::ALL {
                         ui.selectable_value(&mut forms.category, c, format!("{c:?}"));
                     }
                 });
-            ui.add(
+            crate::theme::widgets::named(&combo.response, "Category");
+            let priority = ui.add(
                 egui::Slider::new(&mut forms.priority, 1..=5)
                     .text("Priority (1 critical … 5 planning)"),
             );
+            widgets::named(&priority, "Priority (1 critical … 5 planning)");
             ui.label("Findings to record:");
             if known.is_empty() {
                 ui.label(
                     egui::RichText::new("Nothing found yet.")
                         .small()
-                        .color(palette::MUTED),
+                        .color(palette::muted()),
                 );
             }
             for k in &known {
@@ -373,13 +383,16 @@ fn side(
                 }
             }
             ui.label("Summary");
-            ui.add(egui::TextEdit::singleline(&mut forms.summary).desired_width(f32::INFINITY));
+            let summary =
+                ui.add(egui::TextEdit::singleline(&mut forms.summary).desired_width(f32::INFINITY));
+            widgets::named(&summary, "Summary");
             ui.label("Resolution or next steps");
-            ui.add(
+            let resolution = ui.add(
                 egui::TextEdit::multiline(&mut forms.resolution)
                     .desired_rows(3)
                     .desired_width(f32::INFINITY),
             );
+            widgets::named(&resolution, "Resolution or next steps");
             if ui
                 .add_enabled(!waiting, egui::Button::new("Save notes to the ticket"))
                 .clicked()
@@ -395,7 +408,7 @@ fn side(
         }
         Tab::Escalate => {
             ui.label("Hand to");
-            egui::ComboBox::from_id_salt("Hand to")
+            let combo = egui::ComboBox::from_id_salt("Hand to")
                 .selected_text(forms.team.label())
                 .width(240.0)
                 .show_ui(ui, |ui| {
@@ -403,6 +416,7 @@ fn side(
                         ui.selectable_value(&mut forms.team, t, t.label());
                     }
                 });
+            crate::theme::widgets::named(&combo.response, "Hand to");
             ui.label("Findings to pass on:");
             for k in &known {
                 let mut on = forms.handoff_clues.contains(k);
@@ -411,12 +425,13 @@ fn side(
                 }
             }
             ui.label("Hand-off note");
-            ui.add(
+            let note = ui.add(
                 egui::TextEdit::multiline(&mut forms.handoff_note)
                     .desired_rows(4)
                     .desired_width(f32::INFINITY)
                     .hint_text("What you found, what you tried, the impact, how to reach the user"),
             );
+            widgets::named(&note, "Hand-off note");
             if ui
                 .add_enabled(!waiting, egui::Button::new("Escalate the ticket"))
                 .clicked()
@@ -465,7 +480,7 @@ fn toggle(list: &mut Vec<Idx>, k: Idx, on: bool) {
 
 fn console(ui: &mut egui::Ui, s: &Session) {
     egui::Frame::new()
-        .fill(palette::CONSOLE_BG)
+        .fill(palette::console_bg())
         .inner_margin(8.0)
         .show(ui, |ui| {
             egui::ScrollArea::vertical()
@@ -473,19 +488,29 @@ fn console(ui: &mut egui::Ui, s: &Session) {
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     let mut any = false;
-                    for e in s.events() {
-                        if let Event::Console { title, output } = e {
+                    let last = s.log.len().saturating_sub(1);
+                    for (i, entry) in s.log.iter().enumerate() {
+                        for e in &entry.events {
+                            let Event::Console { title, output } = e else {
+                                continue;
+                            };
                             any = true;
-                            ui.label(
-                                egui::RichText::new(format!("> {title}"))
-                                    .monospace()
-                                    .color(palette::ACCENT),
-                            );
-                            ui.label(
+                            ui.horizontal_wrapped(|ui| {
+                                ui.label(
+                                    egui::RichText::new(format!("> {title}"))
+                                        .monospace()
+                                        .color(palette::accent()),
+                                );
+                                copy_button(ui, &format!("> {title}\n{output}"), "Copy output");
+                            });
+                            let r = ui.label(
                                 egui::RichText::new(output)
                                     .monospace()
-                                    .color(palette::CONSOLE_TEXT),
+                                    .color(palette::console_text()),
                             );
+                            if i == last {
+                                crate::a11y::live(ui.ctx(), r.id);
+                            }
                             ui.add_space(6.0);
                         }
                     }
@@ -493,7 +518,7 @@ fn console(ui: &mut egui::Ui, s: &Session) {
                         ui.label(
                             egui::RichText::new("Tool output appears here.")
                                 .monospace()
-                                .color(palette::MUTED),
+                                .color(palette::muted()),
                         );
                     }
                 });
@@ -503,50 +528,70 @@ fn console(ui: &mut egui::Ui, s: &Session) {
 fn transcript(ui: &mut egui::Ui, s: &Session) {
     let caller = &s.world.draw.caller;
     let patience = s.scenario().src.caller.patience;
+    let last = s.log.len().saturating_sub(1);
     egui::ScrollArea::vertical()
         .stick_to_bottom(true)
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            for e in s.events() {
-                match e {
-                    Event::Trainee { text, .. } => {
-                        ui.label(
-                            egui::RichText::new(format!("You: {text}")).color(palette::ACCENT),
-                        );
-                    }
-                    Event::CallerSays(t) | Event::Moment { line: t, .. } => {
-                        ui.label(
-                            egui::RichText::new(format!("{caller}: {t}")).color(palette::CALLER),
-                        );
-                    }
-                    Event::ClueFound { text, .. } => {
-                        ui.label(
-                            egui::RichText::new(format!("   🔎 Finding: {text}"))
-                                .italics()
-                                .color(palette::GOOD),
-                        );
-                    }
-                    Event::Mood { delta, now } if delta.abs() >= 3 => {
-                        let word = if *delta > 0 {
-                            "more frustrated"
-                        } else {
-                            "calmer"
-                        };
-                        ui.label(
-                            egui::RichText::new(format!(
-                                "   ({caller} sounds {word}: {now}/{patience})"
-                            ))
-                            .small()
-                            .color(palette::MUTED),
-                        );
-                    }
-                    Event::Ended(o) => {
-                        ui.label(
+            for (i, entry) in s.log.iter().enumerate() {
+                for e in &entry.events {
+                    let shown = match e {
+                        Event::Trainee { text, .. } => Some(ui.label(
+                            egui::RichText::new(format!("You: {text}")).color(palette::accent()),
+                        )),
+                        Event::CallerSays(t) | Event::Moment { line: t, .. } => Some(ui.label(
+                            egui::RichText::new(format!("{caller}: {t}")).color(palette::caller()),
+                        )),
+                        Event::ClueFound { text, .. } => Some(
+                            ui.horizontal_wrapped(|ui| {
+                                let r = ui.label(
+                                    egui::RichText::new(format!("   🔎 Finding: {text}"))
+                                        .italics()
+                                        .color(palette::good()),
+                                );
+                                copy_button(ui, text, "Copy finding");
+                                r
+                            })
+                            .inner,
+                        ),
+                        Event::Mood { delta, now } if delta.abs() >= 3 => {
+                            let word = if *delta > 0 {
+                                "more frustrated"
+                            } else {
+                                "calmer"
+                            };
+                            Some(
+                                ui.label(
+                                    egui::RichText::new(format!(
+                                        "   ({caller} sounds {word}: {now}/{patience})"
+                                    ))
+                                    .small()
+                                    .color(palette::muted()),
+                                ),
+                            )
+                        }
+                        Event::Ended(o) => Some(ui.label(
                             egui::RichText::new(format!("— Ticket over: {} —", o.label())).strong(),
-                        );
+                        )),
+                        _ => None,
+                    };
+                    // What the last command brought (the caller's answer, a finding, the ending) is
+                    // announced by a screen reader as it arrives.
+                    if i == last
+                        && let Some(r) = shown
+                    {
+                        crate::a11y::live(ui.ctx(), r.id);
                     }
-                    _ => {}
                 }
             }
         });
+}
+
+/// A small button that puts `text` on the desktop clipboard.
+fn copy_button(ui: &mut egui::Ui, text: &str, name: &str) {
+    let b = ui.small_button("Copy").on_hover_text(name);
+    widgets::named(&b, name);
+    if b.clicked() {
+        ui.ctx().copy_text(text.to_string());
+    }
 }
