@@ -251,3 +251,26 @@ fn the_ticket_screen_tells_a_screen_reader_every_control_and_the_callers_words()
         "the clock is there as text"
     );
 }
+
+/// Exam mode, the progress screen and author mode by keyboard alone on the bundled library: the exam
+/// is handed in and recorded, and the author screen checks the file chosen from its list.
+#[test]
+fn an_exam_progress_and_author_mode_work_by_keyboard_alone() {
+    if !window_available() {
+        return;
+    }
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let (tree, data) = run_with_tree(&lib, "keyboard-exam-author.script", "exam-keys");
+    let store = helpdesk_core::store::Store::open(&data).unwrap().store;
+    let exams = store.exams(Some("Lee")).unwrap();
+    assert_eq!(exams.len(), 1, "the exam handed in by keyboard is recorded");
+    assert_eq!(exams[0].record.exam, "1202");
+    let nodes = tree.all();
+    assert!(
+        nodes.iter().any(|n| n
+            .text()
+            .ends_with("scenarios/network/net-no-internet-dhcp.ron")),
+        "the author screen shows the file picked from its list"
+    );
+    assert!(nodes.iter().any(|n| n.text().starts_with("checked 1 time")));
+}

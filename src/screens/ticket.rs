@@ -232,7 +232,7 @@ fn replies(ui: &mut egui::Ui, s: &Session, m: usize, send: &mut impl FnMut(Comma
         }
     }
     ui.label(
-        egui::RichText::new("Press 1–9 or click a reply.")
+        egui::RichText::new("Press 1–9 or click a reply · F1: all keys")
             .small()
             .color(palette::muted()),
     );
