@@ -236,6 +236,11 @@ fn the_ticket_screen_tells_a_screen_reader_every_control_and_the_callers_words()
         control(field);
     }
     assert_eq!(control("Notes").role, "Tab");
+    let unnamed: Vec<&&Node> = nodes
+        .iter()
+        .filter(|n| n.focusable && n.name.as_deref().is_none_or(str::is_empty))
+        .collect();
+    assert!(unnamed.is_empty(), "focusable but nameless: {unnamed:#?}");
     assert!(
         nodes
             .iter()

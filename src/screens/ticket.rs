@@ -126,6 +126,16 @@ fn ui(
             transcript(ui, s);
         });
     });
+    // The panels' drag handles are focusable: say what they are.
+    for (panel, name) in [
+        ("actions", "Resize the actions panel"),
+        ("side", "Resize the console and notes panel"),
+    ] {
+        ctx.accesskit_node_builder(egui::Id::new(panel).with("__resize"), |node| {
+            node.set_role(egui::accesskit::Role::Splitter);
+            node.set_label(name);
+        });
+    }
     for cmd in commands {
         intents.write(Intent::Do(cmd));
     }
