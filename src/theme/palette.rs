@@ -43,7 +43,7 @@ pub const HIGH_CONTRAST: Palette = Palette {
     accent: Color32::from_rgb(0, 230, 255),
     good: Color32::from_rgb(80, 255, 120),
     warn: Color32::from_rgb(255, 215, 0),
-    bad: Color32::from_rgb(255, 130, 130),
+    bad: Color32::from_rgb(255, 150, 150),
     text: Color32::WHITE,
     muted: Color32::from_rgb(215, 215, 215),
     caller: Color32::from_rgb(255, 235, 160),
@@ -51,7 +51,7 @@ pub const HIGH_CONTRAST: Palette = Palette {
     console_text: Color32::from_rgb(150, 255, 150),
     panel: Color32::BLACK,
     background: Color32::BLACK,
-    field: Color32::from_rgb(45, 45, 45),
+    field: Color32::from_rgb(35, 35, 35),
 };
 
 static HIGH: AtomicBool = AtomicBool::new(false);
