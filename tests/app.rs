@@ -169,20 +169,29 @@ fn a_session_runs_from_the_picker_to_the_debrief_through_intents() {
     );
 }
 
-#[test]
-fn a_play_script_drives_the_app_to_the_debrief() {
-    let dir = starter_library("script");
-    let script = dir.join("run.script");
-    std::fs::write(&script, "trainee Bo\npractice\npick starter\nseed 3\nbegin\ndo reply:1\ndo ask_symptom\ndo net_use\ndo close\n").unwrap();
+/// A headless app on `dir` that runs `script`, updated until it shows the debrief.
+fn scripted_to_debrief(dir: &Path, script: &str) -> App {
+    let file = dir.join("run.script");
+    std::fs::write(&file, script).unwrap();
     let mut app = headless_app(AppOptions {
-        scenarios: dir.clone(),
-        play_script: Some(script),
+        scenarios: dir.to_path_buf(),
+        play_script: Some(file),
         data_dir: Some(dir.with_extension("data")),
         ..default()
     });
     update_until(&mut app, Duration::from_secs(20), "the debrief", |app| {
         screen(app) == Screen::Debrief
     });
+    app
+}
+
+#[test]
+fn a_play_script_drives_the_app_to_the_debrief() {
+    let dir = starter_library("script");
+    let app = scripted_to_debrief(
+        &dir,
+        "trainee Bo\npractice\npick starter\nseed 3\nbegin\ndo reply:1\ndo ask_symptom\ndo net_use\ndo close\n",
+    );
     let report = app.world().resource::<Active>().report.clone().unwrap();
     assert_eq!(report.your_path.len(), 4);
     assert!(
@@ -561,21 +570,10 @@ fn a_file_created_while_the_app_runs_joins_the_library() {
 #[test]
 fn the_class_set_at_sign_in_is_recorded_with_the_attempt() {
     let dir = starter_library("class");
-    let script = dir.join("run.script");
-    std::fs::write(
-        &script,
+    let app = scripted_to_debrief(
+        &dir,
         "trainee Bo\nclass Room 2\npractice\npick starter\nseed 3\nbegin\ndo reply:1\ndo close\n",
-    )
-    .unwrap();
-    let mut app = headless_app(AppOptions {
-        scenarios: dir.clone(),
-        play_script: Some(script),
-        data_dir: Some(dir.with_extension("data")),
-        ..default()
-    });
-    update_until(&mut app, Duration::from_secs(20), "the debrief", |app| {
-        screen(app) == Screen::Debrief
-    });
+    );
     assert_eq!(
         app.world().resource::<Progress>().class.as_deref(),
         Some("Room 2")

@@ -92,6 +92,16 @@ pub fn correlation(x: &[f64], y: &[f64]) -> Option<f64> {
     Some(sxy / (sxx * syy).sqrt())
 }
 
+/// The correlation of item scores with the rest, over (item, rest) pairs; `None` with fewer than
+/// [`MIN_FOR_R`] of them.
+fn discrimination(pairs: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
+    let (xs, ys): (Vec<f64>, Vec<f64>) = pairs.unzip();
+    if xs.len() < MIN_FOR_R {
+        return None;
+    }
+    correlation(&xs, &ys)
+}
+
 /// The flags that difficulty `p` and discrimination `r` call for.
 pub fn flags(p: f64, r: Option<f64>) -> Vec<Flag> {
     let mut f = Vec::new();
@@ -125,13 +135,7 @@ pub fn analyse(attempts: &[Scored]) -> Vec<ItemStats> {
             let earned: f64 = obs.iter().map(|o| o.0.clamp(0.0, o.1.max(0.0))).sum();
             let max: f64 = obs.iter().map(|o| o.1.max(0.0)).sum();
             let difficulty = if max > 0.0 { earned / max } else { 0.0 };
-            let discrimination = if obs.len() >= MIN_FOR_R {
-                let xs: Vec<f64> = obs.iter().map(|o| o.0).collect();
-                let ys: Vec<f64> = obs.iter().map(|o| o.2).collect();
-                correlation(&xs, &ys)
-            } else {
-                None
-            };
+            let discrimination = discrimination(obs.iter().map(|o| (o.0, o.2)));
             ItemStats {
                 scenario: scenario.to_string(),
                 item: item.to_string(),
@@ -170,13 +174,7 @@ pub fn scenarios_in_exams(sittings: &[Sitting]) -> Vec<ItemStats> {
     by.into_iter()
         .map(|(scenario, obs)| {
             let difficulty = obs.iter().map(|o| o.0).sum::<f64>() / obs.len() as f64 / 100.0;
-            let discrimination = if obs.len() >= MIN_FOR_R {
-                let xs: Vec<f64> = obs.iter().map(|o| o.0).collect();
-                let ys: Vec<f64> = obs.iter().map(|o| o.1).collect();
-                correlation(&xs, &ys)
-            } else {
-                None
-            };
+            let discrimination = discrimination(obs.iter().copied());
             ItemStats {
                 scenario: scenario.to_string(),
                 item: "scenario in exams".into(),

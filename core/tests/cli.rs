@@ -25,10 +25,15 @@ fn starter_file(name: &str) -> std::path::PathBuf {
 }
 
 fn play(file: &std::path::Path, seed: &str, input: &str) -> String {
+    play_with(file, &["--seed", seed], input)
+}
+
+/// `play FILE ARGS…` with `input` on standard input; its transcript.
+fn play_with(file: &std::path::Path, args: &[&str], input: &str) -> String {
     let mut child = cli()
         .args(["play"])
         .arg(file)
-        .args(["--seed", seed])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -247,23 +252,7 @@ fn play_takes_command_keys_as_well_as_numbers() {
     // the notes form takes category 1, priority 4, every finding, a summary and a resolution.
     let input = "reply:1\nreseat_cable\nfly\nask_symptom\ntheory:mapping\nnet_use\n\
                  remap\nconfirm\ndocument\n1\n4\n1,2\nS: drive mapping lost\nRe-mapped S:, user confirmed\nclose\n";
-    let mut child = cli()
-        .arg("play")
-        .arg(&file)
-        .args(["--seed", "5", "--variant", "lost_mapping"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = play_with(&file, &["--seed", "5", "--variant", "lost_mapping"], input);
     assert!(
         text.contains(
             "not now: not available: it requires Known(\"no_network\") (that clue is not found yet)"

@@ -73,10 +73,10 @@ pub fn pull_with(
     };
     let mut url = format!(
         "{endpoint}/statements?activity={}&related_activities=true&ascending=true&limit={PAGE}",
-        query_encode(&app_iri())
+        super::statement::encode(&app_iri())
     );
     if let Some(s) = &since {
-        url += &format!("&since={}", query_encode(s));
+        url += &format!("&since={}", super::statement::encode(s));
     }
     let mut newest = since;
     loop {
@@ -176,18 +176,6 @@ fn resolve(endpoint: &str, more: &str) -> String {
         .find('/')
         .map_or(endpoint.len(), |i| after_scheme + i);
     format!("{}{more}", &endpoint[..host_end])
-}
-
-/// Percent-encodes a query value.
-fn query_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Keeps `statements` (as an LRS returned them, or as `xapi export` wrote them) and takes in every

@@ -128,8 +128,8 @@ pub fn ext(name: &str) -> String {
     format!("{BASE}extensions/{name}")
 }
 
-/// Percent-encodes what an IRI path segment must not hold.
-fn encode(s: &str) -> String {
+/// Percent-encodes what an IRI path segment or a query value must not hold.
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
