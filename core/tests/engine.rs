@@ -311,3 +311,41 @@ fn every_outcome_reads_back_from_the_name_the_records_store() {
     }
     assert_eq!(Outcome::from_name("Resolvedd"), None);
 }
+
+/// The order replies are shown in comes from the seed: the same replay code shows the same order,
+/// other codes put the best reply in every place, and exam mode's action order is drawn the same way.
+#[test]
+fn reply_and_exam_action_orders_are_drawn_from_the_seed() {
+    use helpdesk_core::engine::Draw;
+    let cat = helpdesk_core::Catalogue::bundled();
+    let lib = helpdesk_core::library::load(&[common::library_dir()], &cat);
+    let sc = lib.get("net-no-internet-dhcp").unwrap();
+    let m = 0;
+    let n = sc.moments[m].replies.len();
+    let best = (0..n)
+        .max_by_key(|&r| sc.moments[m].replies[r].points)
+        .unwrap() as u8;
+    let mut places = std::collections::BTreeSet::new();
+    for seed in 0..200 {
+        let a = Draw::new(sc, seed, None);
+        assert_eq!(a, Draw::new(sc, seed, None), "seed {seed} draws the same");
+        let shown = a.shown_replies(m).to_vec();
+        let mut sorted = shown.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..n as u8).collect::<Vec<_>>(), "a permutation");
+        places.insert(shown.iter().position(|&r| r == best).unwrap());
+        let mut actions = a.action_order.clone();
+        actions.sort();
+        assert_eq!(actions, (0..sc.actions.len() as u8).collect::<Vec<_>>());
+    }
+    assert_eq!(
+        places.len(),
+        n,
+        "the best reply is shown in every place for some seed"
+    );
+    // Forcing a variant keeps the order: the author preview shows what the trainee saw.
+    assert_eq!(
+        Draw::new(sc, 7, Some(1)).reply_order,
+        Draw::new(sc, 7, None).reply_order
+    );
+}

@@ -78,9 +78,9 @@ fn ui(
     let mut send_submit = false;
     let mut commands = Vec::new();
     let mut send = |cmd: Command| commands.push(cmd);
-    // Keys 1–9 pick a reply while the caller waits for one.
+    // Keys 1–9 pick a reply, in the order shown, while the caller waits for one.
     if let Some(m) = s.state.current_moment() {
-        let n = s.scenario().moments[m].replies.len();
+        let shown = s.world.draw.shown_replies(m);
         let keys = [
             egui::Key::Num1,
             egui::Key::Num2,
@@ -93,9 +93,9 @@ fn ui(
             egui::Key::Num9,
         ];
         let typing = ctx.memory(|m| m.focused().is_some());
-        for (i, k) in keys.iter().enumerate().take(n) {
+        for (k, r) in keys.iter().zip(shown) {
             if !typing && ctx.input(|inp| inp.key_pressed(*k)) {
-                send(Command::Reply(i as u8));
+                send(Command::Reply(*r));
             }
         }
     }
@@ -111,7 +111,7 @@ fn ui(
         egui::Panel::left("actions")
             .resizable(true)
             .default_size(320.0)
-            .show(root, |ui| actions(ui, s, &mut send));
+            .show(root, |ui| actions(ui, s, run.running(), &mut send));
         egui::Panel::right("side")
             .resizable(true)
             .default_size(380.0)
@@ -231,14 +231,16 @@ fn replies(ui: &mut egui::Ui, s: &Session, m: usize, send: &mut impl FnMut(Comma
             .size(18.0)
             .color(palette::caller()),
     );
-    for (i, r) in moment.replies.iter().enumerate() {
+    // The order was drawn for this session: the best reply is not always first.
+    for (pos, &r) in s.world.draw.shown_replies(m).iter().enumerate() {
+        let reply = &moment.replies[r as usize];
         let text = format!(
             "{}.  {}",
-            i + 1,
-            s.world.render_with(&r.text, Some(&s.state))
+            pos + 1,
+            s.world.render_with(&reply.text, Some(&s.state))
         );
         if ui.add(egui::Button::new(text).wrap()).clicked() {
-            send(Command::Reply(i as u8));
+            send(Command::Reply(r));
         }
     }
     ui.label(
@@ -249,65 +251,46 @@ fn replies(ui: &mut egui::Ui, s: &Session, m: usize, send: &mut impl FnMut(Comma
     ui.add_space(4.0);
 }
 
-fn actions(ui: &mut egui::Ui, s: &Session, send: &mut impl FnMut(Command)) {
+/// The actions. In practice they are grouped by the step of the method they serve, as a scaffold; in
+/// exam mode they are one list in an order drawn from the seed, so knowing which step an action serves
+/// is the trainee's own.
+fn actions(ui: &mut egui::Ui, s: &Session, exam: bool, send: &mut impl FnMut(Command)) {
     let sc = s.scenario();
-    let waiting = s.state.current_moment().is_some();
     egui::ScrollArea::vertical().show(ui, |ui| {
-        for step in Step::ALL {
-            let items: Vec<usize> = (0..sc.actions.len())
-                .filter(|&a| sc.actions[a].step == step)
-                .collect();
-            let theories = step == Step::Theory;
-            if items.is_empty() && !theories {
-                continue;
+        if exam {
+            ui.label(egui::RichText::new("Actions").strong());
+            for &a in &s.world.draw.action_order {
+                action(ui, s, a as usize, send);
             }
-            egui::CollapsingHeader::new(egui::RichText::new(step.label()).strong())
-                .default_open(true)
-                .show(ui, |ui| {
-                    for a in items {
-                        let done = s.state.did(a as Idx);
-                        let ready = s.world.action_ready(&s.state, a);
-                        let label = s
-                            .world
-                            .render_with(&sc.src.actions[a].label, Some(&s.state));
-                        if done {
-                            ui.label(
-                                egui::RichText::new(format!("✔ {label}")).color(palette::muted()),
-                            );
-                        } else if ready {
-                            let b = ui.add_enabled(!waiting, egui::Button::new(label).wrap());
-                            if b.clicked() {
-                                send(Command::Act(a as Idx));
-                            }
+            ui.add_space(6.0);
+            theories(ui, s, send);
+        } else {
+            for step in Step::ALL {
+                let items: Vec<usize> = (0..sc.actions.len())
+                    .filter(|&a| sc.actions[a].step == step)
+                    .collect();
+                let has_theories = step == Step::Theory;
+                if items.is_empty() && !has_theories {
+                    continue;
+                }
+                egui::CollapsingHeader::new(egui::RichText::new(step.label()).strong())
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for a in items {
+                            action(ui, s, a, send);
                         }
-                    }
-                    if theories {
-                        ui.label(
-                            egui::RichText::new("State a theory of probable cause:")
-                                .small()
-                                .color(palette::muted()),
-                        );
-                        for (t, th) in sc.src.theories.iter().enumerate() {
-                            let stated = s.state.stated & (1 << t) != 0;
-                            let current = s.state.theory == Some(t as Idx);
-                            let label = if current {
-                                format!("◉ {}", th.text)
-                            } else {
-                                format!("○ {}", th.text)
-                            };
-                            if ui
-                                .add_enabled(!stated && !waiting, egui::Button::new(label).wrap())
-                                .clicked()
-                            {
-                                send(Command::Theorise(t as Idx));
-                            }
+                        if has_theories {
+                            theories(ui, s, send);
                         }
-                    }
-                });
+                    });
+            }
         }
         ui.separator();
         if ui
-            .add_enabled(!waiting, egui::Button::new("✅ Close the ticket"))
+            .add_enabled(
+                s.state.current_moment().is_none(),
+                egui::Button::new("✅ Close the ticket"),
+            )
             .clicked()
         {
             send(Command::Close);
@@ -318,6 +301,47 @@ fn actions(ui: &mut egui::Ui, s: &Session, send: &mut impl FnMut(Command)) {
                 .color(palette::muted()),
         );
     });
+}
+
+/// One action: done (✔), on offer (a button, waiting while the caller waits for a reply), or not shown.
+fn action(ui: &mut egui::Ui, s: &Session, a: usize, send: &mut impl FnMut(Command)) {
+    let label = s
+        .world
+        .render_with(&s.scenario().src.actions[a].label, Some(&s.state));
+    if s.state.did(a as Idx) {
+        ui.label(egui::RichText::new(format!("✔ {label}")).color(palette::muted()));
+    } else if s.world.action_ready(&s.state, a) {
+        let waiting = s.state.current_moment().is_some();
+        if ui
+            .add_enabled(!waiting, egui::Button::new(label).wrap())
+            .clicked()
+        {
+            send(Command::Act(a as Idx));
+        }
+    }
+}
+
+fn theories(ui: &mut egui::Ui, s: &Session, send: &mut impl FnMut(Command)) {
+    let waiting = s.state.current_moment().is_some();
+    ui.label(
+        egui::RichText::new("State a theory of probable cause:")
+            .small()
+            .color(palette::muted()),
+    );
+    for (t, th) in s.scenario().src.theories.iter().enumerate() {
+        let stated = s.state.stated & (1 << t) != 0;
+        let label = if s.state.theory == Some(t as Idx) {
+            format!("◉ {}", th.text)
+        } else {
+            format!("○ {}", th.text)
+        };
+        if ui
+            .add_enabled(!stated && !waiting, egui::Button::new(label).wrap())
+            .clicked()
+        {
+            send(Command::Theorise(t as Idx));
+        }
+    }
 }
 
 fn side(

@@ -9,6 +9,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 /// What a prompt accepts besides a number, for the message after a line it could not read.
+/// (`reply:N` is the file's N-th reply, whatever order the menu shows.)
 const KEYS_HELP: &str = "an action id, theory:ID, reply:N, document, escalate:TEAM or close";
 
 /// Plays a session reading choices from `input` and writing the transcript to `out`.
@@ -159,9 +160,13 @@ enum Pick {
 fn menu(s: &Session) -> Vec<(String, Pick)> {
     let mut m = Vec::new();
     let cmds = s.commands();
-    if s.state.current_moment().is_some() {
-        for c in cmds {
-            m.push((s.describe(&c), Pick::Cmd(c)));
+    if let Some(moment) = s.state.current_moment() {
+        // In the order drawn for this session, not the file's.
+        for &r in s.world.draw.shown_replies(moment) {
+            let c = Command::Reply(r);
+            if cmds.contains(&c) {
+                m.push((s.describe(&c), Pick::Cmd(c)));
+            }
         }
         return m;
     }

@@ -14,6 +14,11 @@ pub struct Draw {
     pub start_frustration: i32,
     /// Variables in name order, rendered as text.
     pub vars: Vec<(String, String)>,
+    /// Per moment, the order its replies are shown in (indices into the file's list): drawn, so the
+    /// best reply is not always in the same place and the same replay code shows the same order.
+    pub reply_order: Vec<Vec<u8>>,
+    /// The order actions are listed in exam mode, where the method steps are not shown as groups.
+    pub action_order: Vec<u8>,
 }
 
 impl Draw {
@@ -53,6 +58,13 @@ impl Draw {
                 (name.clone(), value)
             })
             .collect();
+        // Drawn last, so the draws above stay what they were for every seed.
+        let reply_order = sc
+            .moments
+            .iter()
+            .map(|m| shuffled(&mut rng, m.replies.len()))
+            .collect();
+        let action_order = shuffled(&mut rng, sc.actions.len());
         Draw {
             seed,
             variant: force
@@ -63,7 +75,14 @@ impl Draw {
             ticket,
             start_frustration,
             vars,
+            reply_order,
+            action_order,
         }
+    }
+
+    /// The replies of moment `m` in the order shown: indices into the file's list.
+    pub fn shown_replies(&self, m: usize) -> &[u8] {
+        self.reply_order.get(m).map_or(&[], Vec::as_slice)
     }
 
     fn lookup(&self, name: &str) -> Option<String> {
@@ -433,4 +452,14 @@ fn ron_value(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(n) => n.to_string(),
     }
+}
+
+/// `0..n` in an order drawn from `rng` (Fisher–Yates).
+fn shuffled(rng: &mut ChaCha8Rng, n: usize) -> Vec<u8> {
+    let mut v: Vec<u8> = (0..n as u8).collect();
+    for i in (1..v.len()).rev() {
+        let j = rng.random_range(0..=i);
+        v.swap(i, j);
+    }
+    v
 }
