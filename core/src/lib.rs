@@ -9,7 +9,8 @@
 //! | [`objectives`] | the A+ objective catalogue |
 //! | [`ronfile`] | the RON options every data file is read with; RON errors as diagnostics with hints |
 //! | [`library`] | loading a folder tree of scenarios |
-//! | [`quality`] | the bar a scenario must meet: expert, careless and random play |
+//! | [`quality`] | the bar a scenario must meet: expert, careless, random and cue players |
+//! | [`players`] | players that read only the screen's cues: first option, longest reply, matching words |
 //! | [`coverage`] | which scenarios cover which objectives, and the gaps |
 //! | [`record`] | a finished attempt or exam as plain data |
 //! | [`store`] | the progress database: trainees, attempts, decisions, scores, exams, the xAPI outbox |
@@ -29,6 +30,7 @@ pub mod exam;
 pub mod items;
 pub mod library;
 pub mod objectives;
+pub mod players;
 pub mod progress;
 pub mod quality;
 pub mod record;

@@ -3,7 +3,11 @@
 //! - the author's expert walkthrough of every variant scores at least [`EXPERT_MIN`] %;
 //! - the careless policy (no questions, jargon, fix before testing, wrong escalation) at most
 //!   [`CARELESS_MAX`] %;
-//! - the median of random play at most [`RANDOM_MEDIAN_MAX`] %.
+//! - the median of random play at most [`RANDOM_MEDIAN_MAX`] %;
+//! - each cue player of [`crate::players`] (first option, longest reply with every action, matching
+//!   words) at most [`CUE_MEDIAN_MAX`] % as a median over seeds and variants. This is reported on every
+//!   scenario and enforced by [`check_strict`] (`check --strict-cues`); the bundled library does not
+//!   meet it yet.
 
 use crate::scenario::Compiled;
 use crate::scoring;
@@ -16,6 +20,10 @@ pub const CARELESS_MAX: f64 = 50.0;
 pub const RANDOM_MEDIAN_MAX: f64 = 35.0;
 /// Random runs used for the median.
 pub const RANDOM_RUNS: usize = 400;
+/// The most a cue player (see [`crate::players`]) may score, as a median over seeds and variants.
+pub const CUE_MEDIAN_MAX: f64 = 40.0;
+/// Seeds per variant for each cue player: the reply order changes with the seed.
+pub const CUE_SEEDS: u64 = 5;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantBar {
@@ -33,12 +41,82 @@ pub struct Bar {
     pub scenario: String,
     pub variants: Vec<VariantBar>,
     pub random_median: f64,
+    /// Each cue player's median over [`CUE_SEEDS`] seeds of every variant, and its worst variant.
+    pub cues: Vec<CueFigure>,
     pub problems: Vec<String>,
+    /// Cue players above [`CUE_MEDIAN_MAX`]: problems under [`check_strict`], warnings otherwise.
+    pub leaks: Vec<String>,
+}
+
+/// What one cue player scores on a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct CueFigure {
+    pub player: &'static str,
+    pub median: f64,
+    /// The variant where it does best, and its median there.
+    pub worst_variant: String,
+    pub worst: f64,
 }
 
 impl Bar {
     pub fn passes(&self) -> bool {
         self.problems.is_empty()
+    }
+}
+
+/// [`check`], with the cue players' limit enforced: a leak is a problem.
+pub fn check_strict(sc: &Arc<Compiled>, seed: u64) -> Bar {
+    let mut bar = check(sc, seed);
+    bar.problems.append(&mut bar.leaks);
+    bar
+}
+
+/// Each cue player's median on every variant over [`CUE_SEEDS`] seeds from `seed`.
+pub fn cue_figures(sc: &Arc<Compiled>, seed: u64) -> Vec<CueFigure> {
+    let mut best = solver::BestCache::default();
+    let mut worlds: Vec<Vec<(u64, usize)>> = Vec::new();
+    for vi in 0..sc.variants.len() {
+        worlds.push((0..CUE_SEEDS).map(|i| (seed + i, vi)).collect());
+    }
+    crate::players::CuePlayer::ALL
+        .iter()
+        .map(|p| {
+            let mut all = Vec::new();
+            let mut worst = (String::new(), f64::MIN);
+            for (vi, seeds) in worlds.iter().enumerate() {
+                let mut per: Vec<f64> = seeds
+                    .iter()
+                    .map(|&(s, v)| {
+                        let session = p.play(sc.clone(), s, v);
+                        solver::percent(session.total(), best.best(&session.world))
+                    })
+                    .collect();
+                all.extend(per.iter().copied());
+                let m = median(&mut per);
+                if m > worst.1 {
+                    worst = (sc.src.variants[vi].id.clone(), m);
+                }
+            }
+            CueFigure {
+                player: p.name(),
+                median: median(&mut all),
+                worst_variant: worst.0,
+                worst: worst.1,
+            }
+        })
+        .collect()
+}
+
+fn median(xs: &mut [f64]) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
+    xs.sort_by(f64::total_cmp);
+    let n = xs.len();
+    if n % 2 == 1 {
+        xs[n / 2]
+    } else {
+        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
     }
 }
 
@@ -109,11 +187,24 @@ pub fn check(sc: &Arc<Compiled>, seed: u64) -> Bar {
             "random play median {random_median:.0} % (needs ≤ {RANDOM_MEDIAN_MAX:.0} %)"
         ));
     }
+    let cues = cue_figures(sc, seed);
+    let leaks = cues
+        .iter()
+        .filter(|c| c.median > CUE_MEDIAN_MAX)
+        .map(|c| {
+            format!(
+                "cue player `{}` scores a median {:.0} % (needs ≤ {CUE_MEDIAN_MAX:.0} %; most on variant {}: {:.0} %)",
+                c.player, c.median, c.worst_variant, c.worst
+            )
+        })
+        .collect();
     Bar {
         scenario: sc.src.id.clone(),
         variants,
         random_median,
+        cues,
         problems,
+        leaks,
     }
 }
 

@@ -403,3 +403,33 @@ fn items_simulate_analyses_a_cohort_before_anyone_has_played() {
     );
     assert!(html.contains("help-starter.ron:"), "{html}");
 }
+
+/// `check` reports what players reading only the screen's cues score, and `--strict-cues` fails a
+/// ticket they do well on: the starter gives its answers away to the longest-reply player.
+#[test]
+fn check_reports_the_cue_players_and_strict_cues_fails_a_leaky_ticket() {
+    let file = starter_file("cues");
+    let out = cli().arg("check").arg(&file).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("cue players: "))
+        .unwrap_or_else(|| panic!("{text}"));
+    for player in ["first option", "longest + every action", "matching words"] {
+        assert!(line.contains(player), "{line}");
+    }
+    assert!(
+        text.contains("! cue player `longest + every action` scores a median"),
+        "{text}"
+    );
+    let strict = cli()
+        .args(["check", "--strict-cues"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&strict.stdout).contains("- cue player `longest + every action`")
+    );
+}

@@ -86,6 +86,10 @@ pub enum Cmd {
         paths: Vec<PathBuf>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Fail a scenario on which a cue player (first option, longest reply, matching words)
+        /// scores a median above 40 %; without it those are warnings.
+        #[arg(long)]
+        strict_cues: bool,
     },
     /// Score distribution of random play over many seeds.
     Stats {
@@ -429,14 +433,22 @@ pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Cmd::Check { paths, seed } => {
+        Cmd::Check {
+            paths,
+            seed,
+            strict_cues,
+        } => {
             let lib = library::load(&default_paths(&paths), &cat);
             for (_, d) in &lib.errors {
                 print_diags(d);
             }
             let mut failed = lib.errors.len();
             for sc in &lib.scenarios {
-                let bar = crate::quality::check(sc, seed);
+                let bar = if strict_cues {
+                    crate::quality::check_strict(sc, seed)
+                } else {
+                    crate::quality::check(sc, seed)
+                };
                 let vs: Vec<String> = bar
                     .variants
                     .iter()
@@ -457,8 +469,17 @@ pub fn run(cmd: Cmd, data_dir: Option<PathBuf>) -> ExitCode {
                     bar.random_median,
                     vs.join("; ")
                 );
+                let cues: Vec<String> = bar
+                    .cues
+                    .iter()
+                    .map(|c| format!("{} {:.0}%", c.player, c.median))
+                    .collect();
+                println!("    cue players: {}", cues.join("; "));
                 for p in &bar.problems {
                     println!("    - {p}");
+                }
+                for l in &bar.leaks {
+                    println!("    ! {l}");
                 }
                 failed += usize::from(!bar.passes());
             }
