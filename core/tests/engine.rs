@@ -349,3 +349,69 @@ fn reply_and_exam_action_orders_are_drawn_from_the_seed() {
         Draw::new(sc, 7, None).reply_order
     );
 }
+
+/// Points of the events a command brings, applied to a copy of the session.
+fn points_of(s: &Session, cmd: Command) -> i32 {
+    let mut s = s.clone();
+    s.apply(cmd)
+        .unwrap()
+        .iter()
+        .map(|e| match e {
+            Event::Points(p) => p.points,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Notes that tick every known finding score below notes that record the key ones, a point for each
+/// finding that does not bear on the fault; the same for a hand-off and what the team needs.
+#[test]
+fn recording_everything_scores_below_recording_what_matters() {
+    use helpdesk_core::engine::{Handoff, TicketNotes};
+    let cat = helpdesk_core::Catalogue::bundled();
+    let lib = helpdesk_core::library::load(&[common::library_dir()], &cat);
+    let sc = lib.get("net-no-internet-dhcp").unwrap().clone();
+    let v = sc.variant("scope_exhausted").unwrap();
+    let mut s = Session::with_variant(sc.clone(), 1, Some(v));
+    play(
+        &mut s,
+        &[
+            "ask_symptom",
+            "ask_others",
+            "ipconfig",
+            "theory:scope",
+            "check_scope",
+            "renew",
+        ],
+    );
+    let known: Vec<helpdesk_core::scenario::Idx> = (0..sc.clue_ids.len()
+        as helpdesk_core::scenario::Idx)
+        .filter(|k| s.state.knows(*k))
+        .collect();
+    let best = s.world.best_notes(&s.state);
+    let noise = known.len() - best.findings.len();
+    assert!(
+        noise >= 2,
+        "the test needs findings that do not matter here"
+    );
+    let everything = TicketNotes {
+        findings: known.clone(),
+        ..best.clone()
+    };
+    assert_eq!(
+        points_of(&s, Command::Document(everything)),
+        points_of(&s, Command::Document(best.clone())) - noise as i32
+    );
+    s.apply(Command::Document(best)).unwrap();
+    let needed = s.world.full_handoff(&s.state, Team::Network);
+    let all = Handoff {
+        clues: known.clone(),
+        ..needed.clone()
+    };
+    let extra = known.len() - needed.clues.len();
+    assert!(extra >= 1);
+    assert_eq!(
+        points_of(&s, Command::Escalate(all)),
+        points_of(&s, Command::Escalate(needed)) - extra as i32
+    );
+}

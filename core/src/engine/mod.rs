@@ -63,6 +63,11 @@ pub mod rules {
     pub const DOC_CATEGORY: i32 = 3;
     pub const DOC_PRIORITY: i32 = 2;
     pub const DOC_KEY_CLUE: i32 = 2;
+    /// Each recorded finding that does not bear on this fault: notes that tick everything read worse
+    /// than notes that record what matters.
+    pub const DOC_NOISE: i32 = -1;
+    /// Each finding passed on that the receiving team does not need.
+    pub const HANDOFF_NOISE: i32 = -1;
     pub const DOC_TEXT: i32 = 1;
     pub const ON_TIME: i32 = 5;
     pub const WITHIN_SLA: i32 = 2;

@@ -85,6 +85,22 @@ pub(super) fn document(w: &World, st: &mut State, n: &TicketNotes, out: &mut Out
             false,
         );
     }
+    for k in n.findings.iter().filter(|k| !v.key_clues.contains(k)) {
+        out.score(
+            st,
+            Category::Documentation,
+            rules::DOC_NOISE,
+            || format!("doc.noise:{}", sc.clue_ids[*k as usize]),
+            || {
+                format!(
+                    "Notes record what does not bear on this fault: {}",
+                    w.render_with(&sc.clue_texts[*k as usize], Some(st))
+                )
+            },
+            t,
+            false,
+        );
+    }
     for (field, text) in [("summary", &n.summary), ("resolution", &n.resolution)] {
         let ok = !text.trim().is_empty();
         out.score(
@@ -177,6 +193,22 @@ pub(super) fn escalate(w: &World, st: &mut State, h: &Handoff, out: &mut Out) {
                                 w.render_with(&sc.clue_texts[*k as usize], Some(st))
                             )
                         }
+                    },
+                    &w.ticketing,
+                    false,
+                );
+            }
+            for k in h.clues.iter().filter(|k| !needed.contains(k)) {
+                out.score(
+                    st,
+                    Category::Escalation,
+                    rules::HANDOFF_NOISE,
+                    || format!("handoff.noise:{}", sc.clue_ids[*k as usize]),
+                    || {
+                        format!(
+                            "Hand-off passes on what the team does not need: {}",
+                            w.render_with(&sc.clue_texts[*k as usize], Some(st))
+                        )
                     },
                     &w.ticketing,
                     false,

@@ -319,13 +319,17 @@ impl World {
         }
     }
 
-    /// The expected notes for this variant: used to score documentation and by the solver.
+    /// The expected notes for this variant: used to score documentation and by the solver. They
+    /// record the variant's key findings that are known, and nothing that does not bear on the fault.
     pub fn best_notes(&self, st: &State) -> TicketNotes {
         let v = self.variant();
         TicketNotes {
             category: self.sc.src.category,
             priority: v.priority,
-            findings: (0..self.sc.clue_ids.len() as Idx)
+            findings: v
+                .key_clues
+                .iter()
+                .copied()
                 .filter(|k| st.knows(*k))
                 .collect(),
             summary: self.canned[0].clone(),
@@ -335,10 +339,15 @@ impl World {
 
     /// A hand-off to `team` carrying every clue found so far.
     pub fn full_handoff(&self, st: &State, team: Team) -> Handoff {
+        // What the receiving team needs, of what is known; for another team, everything known.
+        let needed = match &self.variant().escalate {
+            Some((t, needed)) if *t == team => Some(needed),
+            _ => None,
+        };
         Handoff {
             team,
             clues: (0..self.sc.clue_ids.len() as Idx)
-                .filter(|k| st.knows(*k))
+                .filter(|k| st.knows(*k) && needed.is_none_or(|n| n.contains(k)))
                 .collect(),
             note: self.canned[2].clone(),
         }
