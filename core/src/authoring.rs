@@ -93,7 +93,7 @@ impl Outline {
             Cond::Fact(f, _) | Cond::Above(f, _) | Cond::Below(f, _) => {
                 self.link(format!("fact:{f}"), HOW_NEEDED_BY, to)
             }
-            Cond::Fixed | Cond::MoodAtLeast(_) => {}
+            Cond::Fixed | Cond::MoodAtLeast(_) | Cond::Variant(_) => {}
         }
     }
 

@@ -332,3 +332,50 @@ fn lint_skips_the_objective_catalogue_with_a_note() {
     let out = cli().arg("lint").arg(&dir).output().unwrap();
     assert!(out.status.success());
 }
+
+/// A line may depend on the variant (an explanation that fits the real cause); what is on offer may not.
+#[test]
+fn variant_conditions_are_for_lines_not_for_what_may_be_done() {
+    let text = helpdesk_core::cli::template("by-variant").replace(
+        "caller: [If(Fixed, [Line(\"Yes, my files are all there.\")], [Line(\"No, still nothing.\")])],",
+        "caller: [If(Variant(\"offline\"), [Line(\"The cable again, then.\")], [Line(\"So it was the mapping.\")])],",
+    );
+    assert!(text.contains("Variant(\"offline\")"));
+    let sc = std::sync::Arc::new(common::compile(&text).expect("a line may depend on the variant"));
+    for (variant, said) in [
+        ("offline", "The cable again, then."),
+        ("lost_mapping", "So it was the mapping."),
+    ] {
+        let v = sc.variant(variant).unwrap();
+        let mut s = helpdesk_core::Session::with_variant(sc.clone(), 1, Some(v));
+        while let Some(r) = helpdesk_core::solver::best_reply(&s.world, &s.state) {
+            s.apply(r).unwrap();
+        }
+        let cmd = helpdesk_core::engine::parse_key(&s.world, &s.state, "confirm").unwrap();
+        let events = s.apply(cmd).unwrap();
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, helpdesk_core::Event::CallerSays(t) if t == said)),
+            "{variant}: {events:?}"
+        );
+    }
+    let gated = helpdesk_core::cli::template("gated").replace(
+        "requires: [Known(\"no_network\")],",
+        "requires: [Not(Variant(\"lost_mapping\"))],",
+    );
+    let errors = common::compile(&gated).unwrap_err();
+    let d = errors
+        .iter()
+        .find(|d| {
+            d.message
+                .starts_with("`requires` cannot depend on the variant")
+        })
+        .unwrap_or_else(|| panic!("{errors:?}"));
+    assert_eq!(d.path.as_deref(), Some("actions[2].requires[0]"));
+    let at = gated.find("Not(Variant(").unwrap() + "Not(".len();
+    assert_eq!(
+        (d.line.unwrap(), d.col.unwrap()),
+        helpdesk_core::diag::line_col(&gated, at)
+    );
+}

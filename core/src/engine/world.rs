@@ -238,6 +238,7 @@ impl World {
             CCond::Happened(m) => st.fired & (1 << m) != 0 && st.pending & (1 << m) == 0,
             CCond::Fixed => self.is_fixed(st),
             CCond::MoodAtLeast(n) => st.frustration >= n * TENTHS,
+            CCond::Variant(v) => self.draw.variant == *v as usize,
             CCond::Not(c) => !self.holds(c, st),
             CCond::All(cs) => cs.iter().all(|c| self.holds(c, st)),
             CCond::Any(cs) => cs.iter().any(|c| self.holds(c, st)),
@@ -280,6 +281,7 @@ impl World {
             CCond::Happened(_) => "that moment has not happened yet".into(),
             CCond::Fixed => "the fault is not fixed yet".into(),
             CCond::MoodAtLeast(_) => format!("frustration is {} now", st.frustration / TENTHS),
+            CCond::Variant(_) => "this is another variant".into(),
             CCond::All(cs) => {
                 if let Some(inner) = cs.iter().find(|c| !self.holds(c, st)) {
                     return self.explain(inner, st);
@@ -313,6 +315,7 @@ impl World {
             CCond::Happened(m) => format!("Happened({:?})", sc.src.moments[*m as usize].id),
             CCond::Fixed => "Fixed".into(),
             CCond::MoodAtLeast(n) => format!("MoodAtLeast({n})"),
+            CCond::Variant(v) => format!("Variant({:?})", sc.src.variants[*v as usize].id),
             CCond::Not(c) => format!("Not({})", self.cond_text(c)),
             CCond::All(cs) => format!("All([{}])", list(cs)),
             CCond::Any(cs) => format!("Any([{}])", list(cs)),

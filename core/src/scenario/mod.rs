@@ -105,6 +105,7 @@ pub enum CCond {
     Happened(Idx),
     Fixed,
     MoodAtLeast(i32),
+    Variant(Idx),
     Not(Box<CCond>),
     All(Vec<CCond>),
     Any(Vec<CCond>),

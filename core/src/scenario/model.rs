@@ -442,6 +442,9 @@ pub enum Cond {
     Fixed,
     /// The caller's frustration is at least this.
     MoodAtLeast(i32),
+    /// The session's variant is this one: for a line or a reply that must fit what is really wrong
+    /// (the explanation when closing), never for what may be done (that would give the fault away).
+    Variant(String),
     Not(Box<Cond>),
     All(Vec<Cond>),
     Any(Vec<Cond>),

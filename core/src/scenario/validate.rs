@@ -159,6 +159,9 @@ impl Ctx<'_> {
                 }
                 CCond::MoodAtLeast(*n)
             }
+            Cond::Variant(v) => {
+                CCond::Variant(self.lookup("variant", |c| &c.variant_ids, v, path)?)
+            }
             Cond::Not(inner) => CCond::Not(Box::new(self.cond(inner, &format!("{path}.Not"))?)),
             Cond::All(cs) | Cond::Any(cs) => {
                 let inner = self.conds(cs, path);
@@ -329,6 +332,34 @@ impl Ctx<'_> {
         if !(lo..=hi).contains(&v) {
             self.err(path, anchor, format!("{v} is outside {lo}–{hi}"), None);
         }
+    }
+}
+
+/// Whether a condition looks at the variant: allowed in what is said and shown, not in what may be
+/// done.
+fn mentions_variant(c: &Cond) -> bool {
+    match c {
+        Cond::Variant(_) => true,
+        Cond::Not(inner) => mentions_variant(inner),
+        Cond::All(cs) | Cond::Any(cs) => cs.iter().any(mentions_variant),
+        _ => false,
+    }
+}
+
+impl Ctx<'_> {
+    /// `requires` may not depend on the variant: the menu would then show which fault it is.
+    fn requires(&mut self, cs: &[Cond], path: &str) -> Vec<CCond> {
+        for (i, c) in cs.iter().enumerate() {
+            if mentions_variant(c) {
+                self.err(
+                    &format!("{path}[{i}]"),
+                    "Variant",
+                    "`requires` cannot depend on the variant: what is on offer would give the fault away".into(),
+                    Some("gate on what the world needs (a fact such as an open remote session); use Variant(…) only in lines and effects".into()),
+                );
+            }
+        }
+        self.conds(cs, path)
     }
 }
 
@@ -653,7 +684,7 @@ pub fn compile(
             kind: a.kind,
             step: a.step,
             minutes: a.minutes,
-            requires: c.conds(&a.requires, &format!("{p}.requires")),
+            requires: c.requires(&a.requires, &format!("{p}.requires")),
             effects: c.effects(&a.effects, &format!("{p}.effects")),
             caller: c.lines(&a.caller, &format!("{p}.caller")),
             console: c.lines(&a.console, &format!("{p}.console")),
@@ -725,7 +756,7 @@ pub fn compile(
                 objectives,
             });
         }
-        let requires = c.conds(&m.requires, &format!("{p}.requires"));
+        let requires = c.requires(&m.requires, &format!("{p}.requires"));
         if let Some(trigger) = trigger {
             moments.push(CMoment {
                 trigger,
