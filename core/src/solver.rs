@@ -196,9 +196,13 @@ impl<'w> Solver<'w> {
             seen_fired: 0,
             exhausted: false,
             teams: {
-                let right = w.variant().escalate.as_ref().map(|(t, _)| *t);
-                let wrong = Team::ALL.into_iter().find(|t| Some(*t) != right);
-                right.into_iter().chain(wrong).collect()
+                let v = w.variant();
+                let right = v.escalate.as_ref().map(|(t, _)| *t);
+                let also: Vec<Team> = v.also.iter().map(|(t, _)| *t).collect();
+                let wrong = Team::ALL
+                    .into_iter()
+                    .find(|t| Some(*t) != right && !also.contains(t));
+                right.into_iter().chain(also).chain(wrong).collect()
             },
         }
     }
@@ -626,10 +630,16 @@ pub fn careless_play(sc: Arc<Compiled>, seed: u64, variant: usize) -> Session {
         let cmd = match pick {
             Some(a) => Command::Act(a as Idx),
             None => {
-                let team = match s.world.variant().escalate {
-                    Some((Team::DesktopTier2, _)) => Team::Vendor,
-                    _ => Team::DesktopTier2,
+                // A team that earns nothing here: Tier 2, unless Tier 2 is right or acceptable.
+                let v = s.world.variant();
+                let earns = |t: Team| {
+                    v.escalate.as_ref().is_some_and(|(r, _)| *r == t)
+                        || v.also.iter().any(|(a, _)| *a == t)
                 };
+                let team = [Team::DesktopTier2, Team::Vendor, Team::Facilities]
+                    .into_iter()
+                    .find(|t| !earns(*t))
+                    .unwrap_or(Team::Manager);
                 Command::Escalate(Handoff {
                     team,
                     clues: Vec::new(),

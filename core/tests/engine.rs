@@ -415,3 +415,62 @@ fn recording_everything_scores_below_recording_what_matters() {
         points_of(&s, Command::Escalate(needed)) - extra as i32
     );
 }
+
+/// A variant may accept a second team with partial credit: it routes the ticket (a win) and earns its
+/// share of the escalation points; any other team is still wrong.
+#[test]
+fn a_second_reasonable_team_earns_partial_credit() {
+    let cat = helpdesk_core::Catalogue::bundled();
+    let path = common::library_dir().join("network/net-no-internet-dhcp.ron");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "escalate: (team: Network, handoff: [",
+        "escalate: (team: Network, also: [(team: Server, credit: 60)], handoff: [",
+    );
+    let sc = std::sync::Arc::new(
+        helpdesk_core::scenario::load_bytes(&path, text.as_bytes(), &cat).unwrap(),
+    );
+    let v = sc.variant("scope_exhausted").unwrap();
+    let ending = |team: &str| {
+        let mut s = Session::with_variant(sc.clone(), 1, Some(v));
+        play(
+            &mut s,
+            &[
+                "ask_symptom",
+                "ask_others",
+                "ipconfig",
+                "theory:scope",
+                "check_scope",
+                "renew",
+                "document",
+                &format!("escalate:{team}"),
+            ],
+        );
+        (s.outcome(), scoring::report(&s))
+    };
+    let (right, r) = ending("Network");
+    let (second, s2) = ending("Server");
+    let (wrong, w) = ending("Mobile");
+    assert_eq!(right, Some(Outcome::EscalatedCorrectly));
+    assert_eq!(second, Some(Outcome::EscalatedCorrectly));
+    assert_eq!(wrong, Some(Outcome::EscalatedWrongly));
+    let esc = |r: &scoring::Report| {
+        r.categories
+            .iter()
+            .find(|l| l.name == "Escalation")
+            .unwrap()
+            .earned
+    };
+    // 60 % of the right team's 15 points: 9, so 6 fewer.
+    assert_eq!(esc(&r) - esc(&s2), 6);
+    assert!(r.total > s2.total && s2.total > w.total);
+    // A team listed twice is an error.
+    let twice = text.replace(
+        "also: [(team: Server, credit: 60)]",
+        "also: [(team: Network, credit: 60)]",
+    );
+    let errors = helpdesk_core::scenario::load_bytes(&path, twice.as_bytes(), &cat).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.message.contains("listed twice")),
+        "{errors:?}"
+    );
+}

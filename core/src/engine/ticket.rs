@@ -150,14 +150,37 @@ pub(super) fn escalate(w: &World, st: &mut State, h: &Handoff, out: &mut Out) {
         false,
     );
     let obj = &w.method_objectives;
-    let outcome = match &v.escalate {
-        Some((team, needed)) if *team == h.team => {
+    // The right team earns full credit; a second reasonable one (`also`) its share.
+    let credit = match &v.escalate {
+        Some((team, _)) if *team == h.team => Some(100),
+        Some(_) => v.also.iter().find(|(t, _)| *t == h.team).map(|(_, c)| *c),
+        None => None,
+    };
+    let outcome = match (&v.escalate, credit) {
+        (Some((team, needed)), Some(credit)) => {
+            let partial = credit < 100;
             out.score(
                 st,
                 Category::Escalation,
-                rules::RIGHT_TEAM,
-                || "escalation.right-team".into(),
-                || format!("Escalated to the {}, who can fix this", team.label()),
+                (rules::RIGHT_TEAM * credit as i32 + 50) / 100,
+                || {
+                    if partial {
+                        "escalation.second-choice".into()
+                    } else {
+                        "escalation.right-team".into()
+                    }
+                },
+                || {
+                    if partial {
+                        format!(
+                            "Escalated to the {}, a reasonable choice; the {} would have been better",
+                            h.team.label(),
+                            team.label()
+                        )
+                    } else {
+                        format!("Escalated to the {}, who can fix this", team.label())
+                    }
+                },
                 obj,
                 false,
             );
@@ -227,7 +250,7 @@ pub(super) fn escalate(w: &World, st: &mut State, h: &Handoff, out: &mut Out) {
             }
             Outcome::EscalatedCorrectly
         }
-        Some((team, _)) => {
+        (Some((team, _)), None) => {
             out.score(
                 st,
                 Category::Escalation,
@@ -245,7 +268,7 @@ pub(super) fn escalate(w: &World, st: &mut State, h: &Handoff, out: &mut Out) {
             );
             Outcome::EscalatedWrongly
         }
-        None => {
+        (None, _) => {
             out.score(
                 st,
                 Category::Escalation,

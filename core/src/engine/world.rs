@@ -343,8 +343,11 @@ impl World {
     /// A hand-off to `team` carrying every clue found so far.
     pub fn full_handoff(&self, st: &State, team: Team) -> Handoff {
         // What the receiving team needs, of what is known; for another team, everything known.
-        let needed = match &self.variant().escalate {
-            Some((t, needed)) if *t == team => Some(needed),
+        let v = self.variant();
+        let needed = match &v.escalate {
+            Some((t, needed)) if *t == team || v.also.iter().any(|(a, _)| *a == team) => {
+                Some(needed)
+            }
             _ => None,
         };
         Handoff {

@@ -77,6 +77,8 @@ pub struct CVariant {
     pub cause: Idx,
     pub fixed_when: Vec<CCond>,
     pub escalate: Option<(Team, Vec<Idx>)>,
+    /// Other acceptable teams and the percent of the escalation points each earns.
+    pub also: Vec<(Team, u8)>,
     pub key_clues: Vec<Idx>,
     pub priority: u8,
     pub weight: u32,

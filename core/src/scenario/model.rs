@@ -285,6 +285,19 @@ pub struct Escalation {
     /// Clue ids the hand-off must include.
     #[serde(default)]
     pub handoff: Vec<String>,
+    /// Other teams that are a reasonable choice where practice differs, each with the share (1–99 %)
+    /// of the right team's escalation points it earns: `also: [(team: DesktopTier2, credit: 50)]`.
+    #[serde(default)]
+    pub also: Vec<AlsoTeam>,
+}
+
+/// A second reasonable team for an escalation, and its partial credit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlsoTeam {
+    pub team: Team,
+    /// Percent of the right team's escalation points, 1–99.
+    pub credit: u8,
 }
 
 /// Groups a Tier 1 technician can hand a ticket to.

@@ -654,11 +654,28 @@ pub fn compile(
         if let Some(pr) = v.priority {
             c.range(&format!("{p}.priority"), &v.id, pr.into(), 1, 5);
         }
+        let mut also = Vec::new();
+        if let Some(e) = &v.escalate {
+            for (i, a) in e.also.iter().enumerate() {
+                let ap = format!("{p}.escalate.also[{i}]");
+                c.range(&ap, "credit", a.credit.into(), 1, 99);
+                if a.team == e.team || also.iter().any(|(t, _)| *t == a.team) {
+                    c.err(
+                        &ap,
+                        "team",
+                        format!("team {:?} is listed twice for this escalation", a.team),
+                        Some("name each acceptable team once; the right one goes in `team`".into()),
+                    );
+                }
+                also.push((a.team, a.credit));
+            }
+        }
         variants.push(CVariant {
             facts,
             cause,
             fixed_when,
             escalate,
+            also,
             key_clues,
             priority: v.priority.unwrap_or(s.priority),
             weight: v.weight,
