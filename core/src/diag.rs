@@ -8,10 +8,21 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How serious a diagnostic is: an error stops the file from loading; a warning is a weakness an
+/// author should look at (a cue that gives answers away), and the file still loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
 /// One problem found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub file: PathBuf,
+    pub severity: Severity,
     /// 1-based line and column, when known.
     pub line: Option<usize>,
     pub col: Option<usize>,
@@ -25,12 +36,18 @@ impl Diagnostic {
     pub fn new(file: &Path, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
+            severity: Severity::Error,
             line: None,
             col: None,
             path: None,
             message: message.into(),
             hint: None,
         }
+    }
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
     pub fn at(mut self, line: usize, col: usize) -> Self {
         self.line = Some(line);
@@ -56,7 +73,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: error: {}", self.location(), self.message)?;
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {level}: {}", self.location(), self.message)?;
         if let Some(p) = &self.path {
             write!(f, "\n  at: {p}")?;
             if let Some(n) = first_ordinal(p) {

@@ -379,3 +379,54 @@ fn variant_conditions_are_for_lines_not_for_what_may_be_done() {
         helpdesk_core::diag::line_col(&gated, at)
     );
 }
+
+/// A ticket that loads can still give its answers away: lint warns, with the place and a hint, and
+/// still succeeds.
+#[test]
+fn lint_warns_about_cues_that_give_answers_away() {
+    let dir = common::scratch("lint-cues");
+    let text = helpdesk_core::cli::template("starter");
+    std::fs::write(dir.join("starter.ron"), &text).unwrap();
+    let out = cli().arg("lint").arg(&dir).output().unwrap();
+    assert!(out.status.success(), "warnings do not fail lint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let longest = text.find("(text: \"Let's get that back").unwrap() + 1;
+    let (l, c) = helpdesk_core::diag::line_col(&text, longest);
+    assert!(
+        stdout.contains(&format!(
+            "starter.ron:{l}:{c}: warning: moment `opening`: the best reply is the longest"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("warning: moment `opening`: only one reply earns points"));
+    let railroad = text.find("requires: [Known(\"no_network\")]").unwrap() + "requires: [".len();
+    let (l, c) = helpdesk_core::diag::line_col(&text, railroad);
+    assert!(
+        stdout.contains(&format!(
+            "starter.ron:{l}:{c}: warning: the fix `reseat_cable` is offered only once `no_network` is known"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1 clean, 0 error(s) in 0 file(s); 3 warning(s)"),
+        "{stdout}"
+    );
+    // Equal lengths and a second reply with partial credit clear the reply warnings.
+    let mended = text
+        .replace(
+            "(text: \"Probably a GPO or SMB issue on your endpoint.\",",
+            "(text: \"That will be a drive mapping issue; I can fix it from here, hold on.\",",
+        )
+        .replace(
+            "tones: [Jargon], mood: 8, points: -3,\n                 reason: \"Answered a worried user with unexplained jargon\"),",
+            "tones: [Plain, Ownership], mood: -2, points: 2,\n                 reason: \"Took ownership, but guessed the cause before asking anything\"),\n                (text: \"Drive letters vanish sometimes. Reboot and it comes back, usually.\",\n                 tones: [Dismissive], mood: 6, points: -3,\n                 reason: \"Brushed off a worried user with a guess\"),",
+        );
+    std::fs::write(dir.join("starter.ron"), &mended).unwrap();
+    let out = cli().arg("lint").arg(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("moment `opening`"), "{stdout}");
+    assert!(
+        stdout.contains("1 warning(s)"),
+        "the railroad is still there: {stdout}"
+    );
+}

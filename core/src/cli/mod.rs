@@ -543,25 +543,35 @@ pub fn fresh_seed() -> u64 {
 fn lint(paths: &[PathBuf], format: Format, cat: &Catalogue) -> ExitCode {
     let lib = library::load(paths, cat);
     let checked = lib.scenarios.len() + lib.errors.len();
+    let warnings: Vec<Diagnostic> = lib
+        .scenarios
+        .iter()
+        .flat_map(|sc| {
+            let text = std::fs::read_to_string(&sc.path).unwrap_or_default();
+            scenario::cues::warnings(sc, &text)
+        })
+        .collect();
     let diags: Vec<&Diagnostic> = lib.errors.iter().flat_map(|(_, d)| d).collect();
     for (file, what) in &lib.skipped {
         eprintln!("note: {}: skipped: {what}, not a scenario", file.display());
     }
     if format == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&diags).unwrap_or_default()
-        );
+        let all: Vec<&Diagnostic> = diags.iter().copied().chain(&warnings).collect();
+        println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
     } else {
-        for d in &diags {
+        for d in diags.iter().copied().chain(&warnings) {
             println!("{d}");
         }
         let skipped = match lib.skipped.len() {
             0 => String::new(),
             n => format!(" ({n} other data file(s) skipped)"),
         };
+        let cues = match warnings.len() {
+            0 => String::new(),
+            n => format!("; {n} warning(s) about cues that give answers away"),
+        };
         println!(
-            "{checked} file(s) checked: {} clean, {} error(s) in {} file(s){skipped}",
+            "{checked} file(s) checked: {} clean, {} error(s) in {} file(s){skipped}{cues}",
             lib.scenarios.len(),
             diags.len(),
             lib.errors.len()

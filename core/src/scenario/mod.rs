@@ -4,6 +4,7 @@
 //! The compiled form replaces every name with an index so that the engine and the solver never look up a
 //! string while they run.
 
+pub mod cues;
 pub mod load;
 pub mod locate;
 pub mod model;

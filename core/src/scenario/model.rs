@@ -580,7 +580,7 @@ pub struct Reply {
 }
 
 /// Tone tags for replies (220-1202 4.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 pub enum Tone {
     Empathetic,
     Plain,
