@@ -368,16 +368,16 @@ fn items_simulate_analyses_a_cohort_before_anyone_has_played() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    // Two variants × four seeds × three players.
-    assert!(text.starts_with("ITEM ANALYSIS (24 attempts)"), "{text}");
+    // Two variants × four seeds × six players (expert, random, careless and the three cue players).
+    assert!(text.starts_with("ITEM ANALYSIS (48 attempts)"), "{text}");
     for (item, n) in [
-        ("moment:opening", 24),
-        ("theory", 24),
-        ("action:ask_symptom", 24),
-        ("action:net_use", 24),
+        ("moment:opening", 48),
+        ("theory", 48),
+        ("action:ask_symptom", 48),
+        ("action:net_use", 48),
         // Each fix is a key action of its own variant only.
-        ("action:remap", 12),
-        ("action:reseat_cable", 12),
+        ("action:remap", 24),
+        ("action:reseat_cable", 24),
     ] {
         let line = text
             .lines()

@@ -101,7 +101,7 @@ fn finish(scored: Vec<Scored>, sittings: &[Sitting], lib: &Library) -> Analysis 
 }
 
 /// The analysis of a simulated cohort: for every scenario, variant and seed, the author's walkthrough,
-/// a random player and the careless player.
+/// a random player, the careless player and the three cue players of the quality bar.
 pub fn simulate(lib: &Library, seeds: u64) -> Analysis {
     use rand::SeedableRng;
     let mut scored = Vec::new();
@@ -123,6 +123,9 @@ pub fn simulate(lib: &Library, seeds: u64) -> Analysis {
                     &mut rng,
                 ));
                 sessions.push(crate::solver::careless_play(sc.clone(), seed, vi));
+                for p in crate::players::CuePlayer::ALL {
+                    sessions.push(p.play(sc.clone(), seed, vi));
+                }
                 for s in &sessions {
                     let best = best_items(&mut cache, sc, vi, s.world.draw.seed);
                     scored.push(items::scored(
