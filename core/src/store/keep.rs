@@ -104,20 +104,34 @@ pub(crate) fn retry<T>(p: Patience, mut f: impl FnMut() -> Result<T>) -> Result<
 }
 
 /// An exclusive lock on the folder's lock file, held while a process opens the store. Where the file
-/// system cannot lock (some network shares), opening goes on without it: the schema transaction
-/// alone still keeps two processes from creating the tables twice.
+/// system cannot lock (some network shares), or another process holds it for longer than any open
+/// takes (it hangs), opening goes on without it: the schema transaction alone still keeps two
+/// processes from creating the tables twice.
 pub(crate) struct OpenLock(Option<std::fs::File>);
+
+/// How long to wait for the open lock before going on without it.
+const OPEN_LOCK_WAIT: Duration = Duration::from_secs(30);
 
 impl OpenLock {
     pub(crate) fn take(dir: &Path) -> OpenLock {
-        let file = std::fs::OpenOptions::new()
+        let Ok(file) = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(dir.join(OPEN_LOCK))
-            .ok()
-            .filter(|f| f.lock().is_ok());
-        OpenLock(file)
+        else {
+            return OpenLock(None);
+        };
+        let start = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return OpenLock(Some(file)),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < OPEN_LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(_) => return OpenLock(None),
+            }
+        }
     }
 }
 
