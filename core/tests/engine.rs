@@ -350,6 +350,17 @@ fn reply_and_exam_action_orders_are_drawn_from_the_seed() {
     );
 }
 
+/// The walkthrough of net-no-internet-dhcp's `scope_exhausted` up to the hand-off: every step that
+/// finds something, and the renew that fails.
+const SCOPE_FULL_DIAGNOSIS: &[&str] = &[
+    "ask_symptom",
+    "ask_others",
+    "ipconfig",
+    "theory:scope",
+    "check_scope",
+    "renew",
+];
+
 /// Points of the events a command brings, applied to a copy of the session.
 fn points_of(s: &Session, cmd: Command) -> i32 {
     let mut s = s.clone();
@@ -373,17 +384,7 @@ fn recording_everything_scores_below_recording_what_matters() {
     let sc = lib.get("net-no-internet-dhcp").unwrap().clone();
     let v = sc.variant("scope_exhausted").unwrap();
     let mut s = Session::with_variant(sc.clone(), 1, Some(v));
-    play(
-        &mut s,
-        &[
-            "ask_symptom",
-            "ask_others",
-            "ipconfig",
-            "theory:scope",
-            "check_scope",
-            "renew",
-        ],
-    );
+    play(&mut s, SCOPE_FULL_DIAGNOSIS);
     let known: Vec<helpdesk_core::scenario::Idx> = (0..sc.clue_ids.len()
         as helpdesk_core::scenario::Idx)
         .filter(|k| s.state.knows(*k))
@@ -432,19 +433,8 @@ fn a_second_reasonable_team_earns_partial_credit() {
     let v = sc.variant("scope_exhausted").unwrap();
     let ending = |team: &str| {
         let mut s = Session::with_variant(sc.clone(), 1, Some(v));
-        play(
-            &mut s,
-            &[
-                "ask_symptom",
-                "ask_others",
-                "ipconfig",
-                "theory:scope",
-                "check_scope",
-                "renew",
-                "document",
-                &format!("escalate:{team}"),
-            ],
-        );
+        play(&mut s, SCOPE_FULL_DIAGNOSIS);
+        play(&mut s, &["document", &format!("escalate:{team}")]);
         (s.outcome(), scoring::report(&s))
     };
     let (right, r) = ending("Network");
