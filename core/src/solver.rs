@@ -234,7 +234,9 @@ impl<'w> Solver<'w> {
         let mut best: Option<i32> = None;
         let mut best_cmd = None;
         let mut dead = Vec::new();
-        let mut losing = Vec::new();
+        // Moves that end the ticket unwon: counted, and one kept as an example (closing, if offered).
+        let mut losing = 0;
+        let mut losing_cmd: Option<Command> = None;
         // A hand-off to the wrong team always ends in a loss, so it can change neither the best score nor
         // winnability, and it never leads to an open state (a dead end). One wrong team stands for all of
         // them, so moments that only a wrong escalation sets off still count as reachable.
@@ -261,12 +263,23 @@ impl<'w> Solver<'w> {
                 }
                 Some(_) => {}
                 None if next.phase == Phase::Open => dead.push(cmd),
-                None => losing.push(cmd),
+                None => {
+                    losing += 1;
+                    let better = match &losing_cmd {
+                        None => true,
+                        Some(kept) => {
+                            matches!(cmd, Command::Close) && !matches!(kept, Command::Close)
+                        }
+                    };
+                    if better {
+                        losing_cmd = Some(cmd);
+                    }
+                }
             }
         }
         if best.is_some() {
             self.dead_ends += dead.len();
-            self.losing_moves += losing.len();
+            self.losing_moves += losing;
             for cmd in dead {
                 if self.examples.len() < DEAD_END_EXAMPLES {
                     let p = self.path_to(&cmd);
@@ -274,11 +287,7 @@ impl<'w> Solver<'w> {
                 }
             }
             // The shortest example reads best, and closing unfixed is the one every author knows.
-            let example = losing
-                .iter()
-                .find(|c| matches!(c, Command::Close))
-                .or(losing.first());
-            if let Some(cmd) = example
+            if let Some(cmd) = &losing_cmd
                 && self
                     .losing_example
                     .as_ref()
