@@ -71,6 +71,27 @@ pub struct ItemStats {
     pub at: Option<(String, usize)>,
 }
 
+impl ItemStats {
+    /// The figures of one item; its flags follow from them.
+    fn new(
+        scenario: &str,
+        item: &str,
+        n: usize,
+        difficulty: f64,
+        discrimination: Option<f64>,
+    ) -> Self {
+        ItemStats {
+            scenario: scenario.to_string(),
+            item: item.to_string(),
+            n,
+            difficulty,
+            discrimination,
+            flags: flags(difficulty, discrimination),
+            at: None,
+        }
+    }
+}
+
 /// Pearson's correlation of two equally long series; `None` when either does not vary.
 pub fn correlation(x: &[f64], y: &[f64]) -> Option<f64> {
     let n = x.len().min(y.len());
@@ -135,16 +156,8 @@ pub fn analyse(attempts: &[Scored]) -> Vec<ItemStats> {
             let earned: f64 = obs.iter().map(|o| o.0.clamp(0.0, o.1.max(0.0))).sum();
             let max: f64 = obs.iter().map(|o| o.1.max(0.0)).sum();
             let difficulty = if max > 0.0 { earned / max } else { 0.0 };
-            let discrimination = discrimination(obs.iter().map(|o| (o.0, o.2)));
-            ItemStats {
-                scenario: scenario.to_string(),
-                item: item.to_string(),
-                n: obs.len(),
-                difficulty,
-                discrimination,
-                flags: flags(difficulty, discrimination),
-                at: None,
-            }
+            let r = discrimination(obs.iter().map(|o| (o.0, o.2)));
+            ItemStats::new(scenario, item, obs.len(), difficulty, r)
         })
         .collect()
 }
@@ -174,16 +187,8 @@ pub fn scenarios_in_exams(sittings: &[Sitting]) -> Vec<ItemStats> {
     by.into_iter()
         .map(|(scenario, obs)| {
             let difficulty = obs.iter().map(|o| o.0).sum::<f64>() / obs.len() as f64 / 100.0;
-            let discrimination = discrimination(obs.iter().copied());
-            ItemStats {
-                scenario: scenario.to_string(),
-                item: "scenario in exams".into(),
-                n: obs.len(),
-                difficulty,
-                discrimination,
-                flags: flags(difficulty, discrimination),
-                at: None,
-            }
+            let r = discrimination(obs.iter().copied());
+            ItemStats::new(scenario, "scenario in exams", obs.len(), difficulty, r)
         })
         .collect()
 }
